@@ -1,0 +1,108 @@
+/**
+ * The validated configuration (SPEC §5 "Configuration"). YAML keys are
+ * snake_case; the parsed shape is camelCase with units resolved: every
+ * duration in milliseconds, every size in bytes.
+ */
+
+/** Warning and critical thresholds in percent (0..100). */
+export interface PercentThresholds {
+  /** At or above this percentage the level is `warning`. */
+  warning: number;
+  /** At or above this percentage the level is `critical`. Greater than `warning`. */
+  critical: number;
+}
+
+/** Warning and critical thresholds for the database size, in bytes. */
+export interface ByteThresholds {
+  warning: number;
+  critical: number;
+}
+
+export interface Thresholds {
+  memory: PercentThresholds;
+  cpu: PercentThresholds;
+  disk: PercentThresholds;
+  databaseSize: ByteThresholds;
+}
+
+export interface Cooldowns {
+  /** At most one warning per service per resource per this period. Default 6h. */
+  warningMs: number;
+  /** Reminder period while a resource stays critical; 0 = every check. Default 1h. */
+  criticalRepeatMs: number;
+  /** At most one database alert per this period. Default 1d. */
+  databaseMs: number;
+}
+
+export interface TargetConfig {
+  /** Service name: the `service` label and the key of everything stored. Unique. */
+  service: string;
+  /** http(s) URL of the target's /metrics. */
+  url: string;
+  /** Key into the plan catalog (`starter`, `standard`, `pro`, `pro_plus`, `free`…); null = unknown. */
+  plan: string | null;
+  /** Provisioned persistent disk in bytes; null = none or unknown. */
+  diskBytes: number | null;
+}
+
+export interface PostgresProbeConfig {
+  /** Connection string of the watched database. A secret. */
+  databaseUrl: string;
+  /** Plan size limit in bytes. Default 1GiB. */
+  limitBytes: number;
+  /** Free-tier end date (YYYY-MM-DD), or null. */
+  expires: string | null;
+}
+
+/** Credentials for the HTTP endpoints; exactly one kind at a time. */
+export type HttpAuthConfig =
+  | { kind: 'bearer'; token: string }
+  | { kind: 'basic'; username: string; password: string };
+
+export interface SlackConfig {
+  /** Incoming webhook URL (a secret), or null: alerts go to stdout. */
+  webhookUrl: string | null;
+  /** Header text of every message. Default "ChromaDB Resource Alert". */
+  title: string;
+}
+
+export interface MonitorConfig {
+  /** Scrape cycle period. Default 30s. */
+  intervalMs: number;
+  /** Per-scrape total deadline; less than intervalMs. Default 10s. */
+  timeoutMs: number;
+  /** Scrapes in flight at once. Default 16. */
+  concurrency: number;
+  /** Largest accepted body after decompression. Default 10MiB. */
+  bodyLimitBytes: number;
+  /** Largest accepted number of samples per scrape; 0 = no limit. Default 50000. */
+  sampleLimit: number;
+  listen: { host: string; port: number };
+  /** PostgreSQL connection string (a secret), or null for the embedded store. */
+  databaseUrl: string | null;
+  /** Directory of the embedded store. Default ./data. */
+  dataDir: string;
+  /** History older than this is pruned. Default 30d. */
+  retentionMs: number;
+  /** Rows held in memory while PostgreSQL is unreachable. Default 100000. */
+  bufferRows: number;
+  slack: SlackConfig;
+  thresholds: Thresholds;
+  cooldowns: Cooldowns;
+  targets: TargetConfig[];
+  probes: { postgres: PostgresProbeConfig | null };
+  /** Auth for /metrics, /status, / (not /healthz), or null. */
+  auth: HttpAuthConfig | null;
+  /** Path of a plan catalog JSON file replacing the built-in one, or null. */
+  plansFile: string | null;
+}
+
+/** One thing wrong with a config, with the field path it is at (`targets[2].url`). */
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+export type ConfigResult =
+  | { ok: true; config: MonitorConfig }
+  | { ok: false; problems: ConfigProblem[] };

@@ -1,0 +1,27 @@
+export { ErrorCode, MonitorError, hasErrorCode, errorMessage } from './errors.js';
+export { type Clock, systemClock, ManualClock } from './clock.js';
+export { REDACTED, redactUrl, Redactor } from './redact.js';
+export { parseDuration, parseSize, formatDuration, formatGb, BYTES_PER_GB } from './units.js';
+export {
+  type MetricName,
+  SERVICE_LABEL,
+  PATH_LABEL,
+  DATNAME_LABEL,
+  ResourceMetric,
+  PostgresMetric,
+  PollerMetric,
+} from './metric-names.js';
+export { RESOURCES, type Resource, LEVELS, type Level, levelSeverity, isLevel, isResource } from './types.js';
+export type {
+  PercentThresholds,
+  ByteThresholds,
+  Thresholds,
+  Cooldowns,
+  TargetConfig,
+  PostgresProbeConfig,
+  HttpAuthConfig,
+  SlackConfig,
+  MonitorConfig,
+  ConfigProblem,
+  ConfigResult,
+} from './config/types.js';

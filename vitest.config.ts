@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests run against the TypeScript sources; spawned CLIs run the built dist/.
+    alias: {
+      '@chroma-monitor/shared': src('./shared/src/index.ts'),
+      '@chroma-monitor/exporter': src('./exporter/src/index.ts'),
+    },
+  },
+  test: {
+    include: ['shared/test/**/*.test.ts', 'exporter/test/**/*.test.ts', 'poller/test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});

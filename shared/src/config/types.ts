@@ -43,6 +43,8 @@ export interface TargetConfig {
   plan: string | null;
   /** Provisioned persistent disk in bytes; null = none or unknown. */
   diskBytes: number | null;
+  /** Bearer token sent when scraping this target (a secret), or null. */
+  bearerToken: string | null;
 }
 
 export interface PostgresProbeConfig {

@@ -11,6 +11,7 @@ export {
   PostgresMetric,
   PollerMetric,
 } from './metric-names.js';
+export { isAuthorized, authChallenge } from './http-auth.js';
 export { RESOURCES, type Resource, LEVELS, type Level, levelSeverity, isLevel, isResource } from './types.js';
 export type {
   PercentThresholds,

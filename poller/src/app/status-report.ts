@@ -1,0 +1,121 @@
+/**
+ * The `/status` document (SPEC §5 HTTP): per service its latest values,
+ * levels, up, last scrape and error, recommendations; the database probe;
+ * store and notifier health. Built by a pure function from the monitor's
+ * runtime view, so the page, the JSON and tests read the same thing.
+ */
+import type { Level } from '@chroma-monitor/shared';
+
+/** What the monitor knows of one target after its latest scrape. */
+export interface ServiceView {
+  service: string;
+  up: boolean;
+  /** Epoch ms of the last finished scrape, or null before the first. */
+  lastScrapeAt: number | null;
+  /** Short, redacted reason of the last failure, or null when the last scrape succeeded. */
+  lastError: string | null;
+  lastErrorCode: string | null;
+  consecutiveFailures: number;
+  memoryPercent: number | null;
+  cpuPercent: number | null;
+  diskUsagePercent: number | null;
+  diskFreeGb: number | null;
+  levels: { memory: Level; cpu: Level; disk: Level };
+  recommendations: string[];
+}
+
+export interface DatabaseView {
+  service: string;
+  sizeBytes: number | null;
+  limitBytes: number | null;
+  connections: number | null;
+  level: Level;
+  recommendations: string[];
+}
+
+export interface StatusReport {
+  generated_at: string;
+  services: Array<{
+    service: string;
+    up: boolean;
+    last_scrape_at: string | null;
+    last_error: string | null;
+    memory_percent: number | null;
+    cpu_percent: number | null;
+    disk_usage_percent: number | null;
+    disk_free_gb: number | null;
+    levels: { memory: Level; cpu: Level; disk: Level };
+    recommendations: string[];
+  }>;
+  database: {
+    service: string;
+    size_bytes: number | null;
+    limit_bytes: number | null;
+    connections: number | null;
+    level: Level;
+    recommendations: string[];
+  } | null;
+  store: { ok: boolean; kind: string; buffered_rows: number; dropped_rows: number; last_error: string | null };
+  notifier: { ok: boolean; destination: 'slack' | 'stdout'; pending: number; last_error: string | null };
+  scheduler: { interval_seconds: number; cycles: number; skipped_cycles: number; last_cycle_seconds: number | null };
+}
+
+export interface StatusInputs {
+  now: number;
+  services: readonly ServiceView[];
+  database: DatabaseView | null;
+  store: { ok: boolean; kind: string; bufferedRows: number; droppedRows: number; lastError: string | null };
+  notifier: { ok: boolean; destination: 'slack' | 'stdout'; pending: number; lastError: string | null };
+  scheduler: { intervalMs: number; cycles: number; skippedCycles: number; lastCycleMs: number | null };
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+/** One decimal, as people read percentages; null stays null. */
+const round1 = (value: number | null): number | null => (value === null ? null : Math.round(value * 10) / 10);
+const round2 = (value: number | null): number | null => (value === null ? null : Math.round(value * 100) / 100);
+
+/** Builds the `/status` document. Inputs must already be redacted. */
+export function buildStatusReport(inputs: StatusInputs): StatusReport {
+  return {
+    generated_at: new Date(inputs.now).toISOString(),
+    services: inputs.services.map((view) => ({
+      service: view.service,
+      up: view.up,
+      last_scrape_at: iso(view.lastScrapeAt),
+      last_error: view.lastError,
+      memory_percent: round1(view.memoryPercent),
+      cpu_percent: round1(view.cpuPercent),
+      disk_usage_percent: round1(view.diskUsagePercent),
+      disk_free_gb: round2(view.diskFreeGb),
+      levels: { ...view.levels },
+      recommendations: [...view.recommendations],
+    })),
+    database: inputs.database && {
+      service: inputs.database.service,
+      size_bytes: inputs.database.sizeBytes,
+      limit_bytes: inputs.database.limitBytes,
+      connections: inputs.database.connections,
+      level: inputs.database.level,
+      recommendations: [...inputs.database.recommendations],
+    },
+    store: {
+      ok: inputs.store.ok,
+      kind: inputs.store.kind,
+      buffered_rows: inputs.store.bufferedRows,
+      dropped_rows: inputs.store.droppedRows,
+      last_error: inputs.store.lastError,
+    },
+    notifier: {
+      ok: inputs.notifier.ok,
+      destination: inputs.notifier.destination,
+      pending: inputs.notifier.pending,
+      last_error: inputs.notifier.lastError,
+    },
+    scheduler: {
+      interval_seconds: inputs.scheduler.intervalMs / 1000,
+      cycles: inputs.scheduler.cycles,
+      skipped_cycles: inputs.scheduler.skippedCycles,
+      last_cycle_seconds: inputs.scheduler.lastCycleMs === null ? null : inputs.scheduler.lastCycleMs / 1000,
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The poller's HTTP face (SPEC §5 HTTP): /metrics, /status, /healthz, the
+ * status page at /, and the PostgreSQL probe at /probe/postgres. It reads
+ * through the providers it is given and owns no state of its own.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import type { Registry } from 'prom-client';
+import type { HttpAuthConfig } from '@chroma-monitor/shared';
+import { authMiddleware } from './auth-middleware.js';
+
+export interface HttpProviders {
+  /** Credentials required on every route but /healthz, or null. */
+  auth: HttpAuthConfig | null;
+  /** Registries whose metrics /metrics serves, in order. */
+  registries: () => readonly Registry[];
+  /** The /status document. */
+  status: () => Promise<unknown>;
+  /** The status page HTML. */
+  page: () => Promise<string>;
+  /** Whether the scrape loop is running (drives /healthz). */
+  healthy: () => boolean;
+  /** The probe's /metrics handler when the config names a PostgreSQL probe. */
+  probeHandler: ((req: IncomingMessage, res: ServerResponse) => void | Promise<void>) | null;
+}
+
+/** Builds the express app; exported separately so embedders can mount it. */
+export function createHttpApp(providers: HttpProviders): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.get('/healthz', (_req, res) => {
+    const healthy = providers.healthy();
+    res.status(healthy ? 200 : 503).type('text/plain').send(healthy ? 'ok\n' : 'not running\n');
+  });
+
+  app.use(authMiddleware(providers.auth));
+
+  app.get('/metrics', async (_req, res) => {
+    const registries = providers.registries();
+    const bodies = await Promise.all(registries.map((registry) => registry.metrics()));
+    res.type(registries[0]?.contentType ?? 'text/plain; version=0.0.4; charset=utf-8').send(bodies.join(''));
+  });
+
+  app.get('/status', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await providers.status());
+  });
+
+  app.get('/', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').type('html').send(await providers.page());
+  });
+
+  const probe = providers.probeHandler;
+  if (probe) app.get('/probe/postgres', (req, res) => void probe(req, res));
+
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('not found\n');
+  });
+  return app;
+}
+
+export interface RunningHttpServer {
+  server: Server;
+  /** Base URL, e.g. http://127.0.0.1:9400 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Listens on host:port (port 0 picks a free one). */
+export async function startHttpServer(app: Express, host: string, port: number): Promise<RunningHttpServer> {
+  const server = createServer(app);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    server,
+    url: `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

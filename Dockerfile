@@ -1,0 +1,20 @@
+# The poller and the exporter sidecar, from one build of the workspace.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
+COPY shared/package.json shared/tsconfig.json shared/
+COPY exporter/package.json exporter/tsconfig.json exporter/
+COPY poller/package.json poller/tsconfig.json poller/
+RUN npm ci --ignore-scripts
+COPY shared/src shared/src
+COPY exporter/src exporter/src
+COPY poller/src poller/src
+RUN npx tsc -b && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app /app
+USER node
+EXPOSE 9400 9464
+CMD ["node", "poller/dist/cli.js", "run"]

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Starts chroma-exporter in the background, then runs the service command in
+# the foreground as PID 1's child; SIGTERM reaches both.
+set -eu
+: "${EXPORTER_SERVICE:?set EXPORTER_SERVICE to the service name (chroma-primary, chroma-replica)}"
+node /opt/chroma-exporter/exporter/dist/cli.js --service "$EXPORTER_SERVICE" \
+  --port "${EXPORTER_PORT:-9464}" --host 0.0.0.0 --disk "${EXPORTER_DISK:-/data}" &
+exporter=$!
+trap 'kill -TERM "$exporter" 2>/dev/null; kill -TERM "$child" 2>/dev/null' TERM INT
+"$@" &
+child=$!
+wait "$child"
+status=$?
+kill -TERM "$exporter" 2>/dev/null || true
+wait "$exporter" 2>/dev/null || true
+exit "$status"

@@ -1,0 +1,118 @@
+/**
+ * Prometheus alerting rules equivalent to the poller's thresholds (SPEC §6
+ * "Beyond one poller"): the same exporters, evaluated by Prometheus at any
+ * scale. Pure: config in, a rules document out.
+ *
+ * Differences from the poller, on purpose: warnings wait `for` one minute
+ * (Prometheus practice against one-sample blips; the poller's hysteresis does
+ * that job there), criticals fire at once as the poller's do, and "service
+ * down" waits three scrape intervals, the poller's three failed scrapes.
+ */
+import { formatDuration, type MonitorConfig } from '@chroma-monitor/shared';
+
+export interface AlertingRule {
+  alert: string;
+  expr: string;
+  for?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export interface RulesDocument {
+  groups: Array<{ name: string; interval?: string; rules: AlertingRule[] }>;
+}
+
+/** How long a warning must hold before it fires. */
+export const WARNING_FOR = '1m';
+/** Days ahead the disk-full forecast looks. */
+export const DISK_FORECAST_DAYS = 3;
+
+const ratio = (percent: number) => String(percent / 100);
+
+function thresholdRules(
+  resource: 'memory' | 'cpu' | 'disk',
+  label: string,
+  expr: string,
+  thresholds: { warning: number; critical: number },
+): AlertingRule[] {
+  const name = label.replace(/\s+/g, '');
+  return (['warning', 'critical'] as const).map((severity) => ({
+    alert: `${name}${severity === 'warning' ? 'Warning' : 'Critical'}`,
+    expr: `${expr} >= ${ratio(thresholds[severity])}`,
+    ...(severity === 'warning' ? { for: WARNING_FOR } : {}),
+    labels: { severity, resource },
+    annotations: {
+      summary: `{{ $labels.service }} - ${label} ${severity === 'warning' ? 'Warning' : 'Critical'}`,
+      description: `${label} usage ${severity.toUpperCase()}: {{ $value | humanizePercentage }} (threshold ${thresholds[severity]}%)`,
+    },
+  }));
+}
+
+/** Builds the rules for `config`. */
+export function buildPrometheusRules(config: MonitorConfig): RulesDocument {
+  const { thresholds } = config;
+  const cpuRatio = 'rate(resource_cpu_seconds_total[1m]) / resource_cpu_limit_cores';
+  const downFor = formatDuration(config.intervalMs * 3);
+  return {
+    groups: [
+      {
+        name: 'chroma-monitor-resources',
+        rules: [
+          ...thresholdRules('memory', 'Memory', 'resource_memory_usage_ratio', thresholds.memory),
+          ...thresholdRules('cpu', 'CPU', cpuRatio, thresholds.cpu),
+          ...thresholdRules('disk', 'Disk', 'resource_disk_usage_ratio', thresholds.disk),
+          {
+            alert: 'DiskFullForecast',
+            expr: `predict_linear(resource_disk_free_bytes[6h], ${DISK_FORECAST_DAYS} * 86400) < 0`,
+            for: '30m',
+            labels: { severity: 'warning', resource: 'disk' },
+            annotations: {
+              summary: '{{ $labels.service }} - Disk Full Forecast',
+              description: `Disk {{ $labels.path }} is forecast to be full within ${DISK_FORECAST_DAYS} days at its 6h trend.`,
+            },
+          },
+        ],
+      },
+      {
+        name: 'chroma-monitor-database',
+        rules: [
+          ...(['warning', 'critical'] as const).map((severity) => ({
+            alert: `DatabaseSize${severity === 'warning' ? 'Warning' : 'Critical'}`,
+            expr: `pg_database_size_bytes >= ${thresholds.databaseSize[severity]}`,
+            ...(severity === 'warning' ? { for: WARNING_FOR } : {}),
+            labels: { severity, resource: 'database' },
+            annotations: {
+              summary: `{{ $labels.service }} - Database ${severity === 'warning' ? 'Warning' : 'Critical'}`,
+              description: `Database {{ $labels.datname }} size {{ $value | humanize1024 }}B (threshold ${thresholds.databaseSize[severity]} bytes)`,
+            },
+          })),
+          {
+            alert: 'DatabaseProbeDown',
+            expr: 'pg_up == 0',
+            for: downFor,
+            labels: { severity: 'critical', resource: 'database' },
+            annotations: {
+              summary: '{{ $labels.service }} - Database Unreachable',
+              description: 'The PostgreSQL probe cannot query the database.',
+            },
+          },
+        ],
+      },
+      {
+        name: 'chroma-monitor-targets',
+        rules: [
+          {
+            alert: 'ServiceDown',
+            expr: 'up{job=~"chroma.*"} == 0',
+            for: downFor,
+            labels: { severity: 'critical', resource: 'service' },
+            annotations: {
+              summary: '{{ $labels.service }} - Service Down',
+              description: `{{ $labels.instance }} has failed every scrape for ${downFor}.`,
+            },
+          },
+        ],
+      },
+    ],
+  };
+}

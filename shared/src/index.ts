@@ -26,3 +26,4 @@ export type {
   ConfigProblem,
   ConfigResult,
 } from './config/types.js';
+export { parseConfig, type ParseConfigOptions, DEFAULTS, SERVICE_NAME_PATTERN } from './config/index.js';

@@ -1,0 +1,29 @@
+/** Human output of `check-config`: problems one per line, or a redacted summary. */
+import { formatDuration, redactUrl, type ConfigProblem, type MonitorConfig, type Redactor } from '@chroma-monitor/shared';
+
+export function formatProblems(problems: readonly ConfigProblem[]): string {
+  return problems.map((problem) => `${problem.path}: ${problem.message}`).join('\n');
+}
+
+/** Every secret a config holds, for the process-wide Redactor. */
+export function secretsOf(config: MonitorConfig): string[] {
+  const secrets = [config.databaseUrl, config.slack.webhookUrl, config.probes.postgres?.databaseUrl];
+  for (const target of config.targets) secrets.push(target.bearerToken, target.url.includes('@') ? target.url : null);
+  if (config.auth?.kind === 'bearer') secrets.push(config.auth.token);
+  if (config.auth?.kind === 'basic') secrets.push(config.auth.password);
+  return secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length > 0);
+}
+
+export function describeConfig(config: MonitorConfig, redactor: Redactor, source: string): string {
+  const lines = [
+    `config: ${source}`,
+    `interval: ${formatDuration(config.intervalMs)}, timeout: ${formatDuration(config.timeoutMs)}, concurrency: ${config.concurrency}`,
+    `listen: ${config.listen.host}:${config.listen.port}${config.auth ? ` (${config.auth.kind} auth)` : ''}`,
+    `store: ${config.databaseUrl ? `postgres ${redactUrl(config.databaseUrl)}` : `embedded (${config.dataDir})`}, retention ${formatDuration(config.retentionMs)}`,
+    `alerts: ${config.slack.webhookUrl ? 'Slack webhook <redacted>' : 'stdout (no webhook configured)'}`,
+    `targets (${config.targets.length}):`,
+    ...config.targets.map((t) => `  - ${t.service}: ${redactUrl(t.url)}${t.plan ? ` [plan ${t.plan}]` : ''}`),
+  ];
+  if (config.probes.postgres) lines.push(`probe: postgres ${redactUrl(config.probes.postgres.databaseUrl)}`);
+  return redactor.redact(lines.join('\n'));
+}

@@ -1,0 +1,29 @@
+/** Built-in defaults (SPEC §5 "Configuration"); a config file only names what differs. */
+export const DEFAULTS = {
+  intervalMs: 30_000,
+  timeoutMs: 10_000,
+  concurrency: 16,
+  bodyLimitBytes: 10 * 1024 ** 2,
+  sampleLimit: 50_000,
+  listen: { host: '0.0.0.0', port: 9400 },
+  dataDir: './data',
+  retentionMs: 30 * 86_400_000,
+  bufferRows: 100_000,
+  slackTitle: 'ChromaDB Resource Alert',
+  thresholds: {
+    memory: { warning: 80, critical: 95 },
+    cpu: { warning: 80, critical: 95 },
+    disk: { warning: 80, critical: 90 },
+    databaseSize: { warning: 800 * 1024 ** 2, critical: 950 * 1024 ** 2 },
+  },
+  cooldowns: { warningMs: 6 * 3_600_000, criticalRepeatMs: 3_600_000, databaseMs: 86_400_000 },
+  probeLimitBytes: 1024 ** 3,
+  /** Shortest interval accepted: below it a cycle cannot finish a scrape. */
+  minIntervalMs: 100,
+  /** The service the poller reports itself as. */
+  selfService: 'chroma-monitor',
+  selfPlan: 'starter',
+} as const;
+
+/** Service names go into labels, SQL rows and Slack text: keep them plain. */
+export const SERVICE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;

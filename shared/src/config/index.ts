@@ -1,0 +1,2 @@
+export { parseConfig, type ParseConfigOptions } from './parse-config.js';
+export { DEFAULTS, SERVICE_NAME_PATTERN } from './defaults.js';

@@ -1,1 +1,21 @@
-export {};
+export {
+  startResourceMonitoring,
+  type ResourceMonitor,
+  type ResourceMonitorOptions,
+  type ResourceStatus,
+} from './resource-monitor.js';
+export { createMetricsHandler, createExporterRouter, type MetricsHandler } from './metrics-handler.js';
+export { readKernelFile, type FileReader } from './file-reader.js';
+export { detectCgroup, parseLimit, type CgroupLayout } from './collectors/cgroup.js';
+export { readMemory, parseMeminfo, type MemoryReading } from './collectors/memory-reader.js';
+export { readCpu, parseProcStat, parseCpuMax, parseCfsQuota, type CpuReading } from './collectors/cpu-reader.js';
+export { readDisk, diskFromStatfs, type DiskReading } from './collectors/disk-reader.js';
+export {
+  createPostgresProbe,
+  runPostgresCommand,
+  DEFAULT_PROBE_SERVICE,
+  DEFAULT_PROBE_LIMIT_BYTES,
+  type PostgresProbe,
+  type PostgresProbeOptions,
+  type ProbeReading,
+} from './postgres/index.js';

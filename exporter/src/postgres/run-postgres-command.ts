@@ -1,0 +1,103 @@
+/**
+ * `chroma-exporter postgres --database-url URL [--service chroma-metadata]
+ * [--port 9187] [--host 0.0.0.0] [--limit 1GiB]`: the probe on its own
+ * server. Resolves with the exit code (0 after SIGTERM, 2 on bad flags).
+ */
+import { createServer } from 'node:http';
+import { parseArgs } from 'node:util';
+import { errorMessage, parseSize, redactUrl } from '@chroma-monitor/shared';
+import { createExporterRouter } from '../metrics-handler.js';
+import { createPostgresProbe, DEFAULT_PROBE_LIMIT_BYTES, DEFAULT_PROBE_SERVICE } from './postgres-probe.js';
+
+export const POSTGRES_USAGE = `Usage: chroma-exporter postgres --database-url URL [--service ${DEFAULT_PROBE_SERVICE}] [--port 9187] [--host 0.0.0.0] [--limit 1GiB]
+  --database-url URL   PostgreSQL connection string (or env DATABASE_URL)
+  --service NAME       value of the service label (default ${DEFAULT_PROBE_SERVICE})
+  --port PORT          listen port (default 9187)
+  --host HOST          listen address (default 0.0.0.0)
+  --limit SIZE         plan size limit, e.g. 1GiB (default 1GiB, the free tier)
+`;
+
+export interface CommandStreams {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Resolves when the process is asked to stop (SIGTERM/SIGINT). */
+  stopSignal: Promise<void>;
+}
+
+function processStreams(): CommandStreams {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    stopSignal: new Promise((resolve) => {
+      process.once('SIGTERM', () => resolve());
+      process.once('SIGINT', () => resolve());
+    }),
+  };
+}
+
+function usageError(streams: CommandStreams, message: string): number {
+  streams.stderr(`chroma-exporter postgres: ${message}\n\n${POSTGRES_USAGE}`);
+  return 2;
+}
+
+export async function runPostgresCommand(argv: string[], streams: CommandStreams = processStreams()): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'database-url': { type: 'string' },
+        service: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        limit: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    return usageError(streams, errorMessage(error));
+  }
+  if (values.help) {
+    streams.stdout(POSTGRES_USAGE);
+    return 0;
+  }
+  const databaseUrl = (values['database-url'] as string | undefined) ?? streams.env.DATABASE_URL;
+  if (!databaseUrl) return usageError(streams, '--database-url (or DATABASE_URL) is required');
+  const port = Number(values.port ?? 9187);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return usageError(streams, `--port must be 0-65535, got "${values.port}"`);
+  let limitBytes = DEFAULT_PROBE_LIMIT_BYTES;
+  try {
+    if (values.limit !== undefined) limitBytes = parseSize(values.limit as string);
+  } catch (error) {
+    return usageError(streams, `--limit: ${errorMessage(error)}`);
+  }
+  const service = (values.service as string | undefined) ?? DEFAULT_PROBE_SERVICE;
+  const host = (values.host as string | undefined) ?? '0.0.0.0';
+
+  const probe = createPostgresProbe({ databaseUrl, service, limitBytes, logger: { warn: (m) => streams.stderr(`${m}\n`) } });
+  const server = createServer(createExporterRouter(probe.metricsHandler));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+  } catch (error) {
+    streams.stderr(`chroma-exporter postgres: cannot listen on ${host}:${port}: ${errorMessage(error)}\n`);
+    await probe.close();
+    return 1;
+  }
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  streams.stdout(`chroma-exporter postgres: serving ${service} (${redactUrl(databaseUrl)}) on http://${host}:${actualPort}/metrics\n`);
+  await streams.stopSignal;
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+  await probe.close();
+  return 0;
+}

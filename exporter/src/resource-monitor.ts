@@ -1,0 +1,130 @@
+/**
+ * The embeddable exporter (SPEC §3): `startResourceMonitoring(serviceName,
+ * options)` gives a service its own registry with container-true resource
+ * metrics, a handler to mount, and optionally its own HTTP server.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { SERVICE_LABEL, systemClock, type Clock, type HttpAuthConfig } from '@chroma-monitor/shared';
+import type { StatFs } from './collectors/disk-reader.js';
+import { readKernelFile, type FileReader } from './file-reader.js';
+import { createExporterRouter, createMetricsHandler, type MetricsHandler } from './metrics-handler.js';
+import { registerResourceMetrics } from './resource-metrics.js';
+import { ResourceSampler, type ResourceSnapshot } from './resource-sampler.js';
+
+/** prom-client gauges whose `_total` names promtool flags; left out so our output lints clean. */
+const PROMTOOL_FLAGGED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+export interface ResourceMonitorOptions {
+  /** Paths whose filesystems are watched. Default: the working directory. */
+  diskPaths?: readonly string[];
+  /** Listen on this port (0 picks a free one). Without it, nothing listens: mount `metricsHandler`. */
+  port?: number;
+  /** Listen address when `port` is given. Default 0.0.0.0. */
+  host?: string;
+  /** Require `Authorization` on /metrics: a bearer token or basic credentials. */
+  auth?: { bearerToken: string } | { username: string; password: string };
+  /** Include prom-client's default process metrics. Default true. */
+  collectDefaultMetrics?: boolean;
+  /** Reads kernel files; injected by tests to feed cgroup fixtures. */
+  readFile?: FileReader;
+  /** statfs; injected by tests. */
+  statfs?: StatFs;
+  /** Clock for the CPU window; injected by tests. */
+  clock?: Clock;
+}
+
+/** Current values as a plain object (bytes, ratios, cores). */
+export interface ResourceStatus {
+  service: string;
+  memory: { usedBytes: number; limitBytes: number; usageRatio: number; source: string } | null;
+  cpu: { seconds: number; limitCores: number; usageRatio: number; source: string } | null;
+  disks: Array<{ path: string; sizeBytes: number; freeBytes: number; usedBytes: number; usageRatio: number }>;
+}
+
+export interface ResourceMonitor {
+  readonly service: string;
+  readonly registry: Registry;
+  readonly metricsHandler: MetricsHandler;
+  /** Resolves when the own server listens (to its base URL, e.g. http://127.0.0.1:9464), or to null without one. Rejects if listening failed. */
+  readonly ready: Promise<string | null>;
+  getCurrentStatus(): Promise<ResourceStatus>;
+  /** Closes the server it opened; safe to call twice. */
+  stopMonitoring(): Promise<void>;
+}
+
+function toAuthConfig(auth: ResourceMonitorOptions['auth']): HttpAuthConfig | null {
+  if (!auth) return null;
+  return 'bearerToken' in auth ? { kind: 'bearer', token: auth.bearerToken } : { kind: 'basic', ...auth };
+}
+
+function toStatus(service: string, snapshot: ResourceSnapshot): ResourceStatus {
+  const { memory, cpu } = snapshot;
+  return {
+    service,
+    memory: memory && { ...memory, usageRatio: memory.usedBytes / memory.limitBytes },
+    cpu: cpu && { seconds: cpu.cpuSeconds, limitCores: cpu.limitCores, usageRatio: cpu.usageRatio, source: cpu.source },
+    disks: snapshot.disks.map((d) => ({ ...d })),
+  };
+}
+
+async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shown = address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+  return `http://${address.family === 'IPv6' ? `[${shown}]` : shown}:${address.port}`;
+}
+
+/**
+ * Starts monitoring `serviceName`. Returns at once: mount `metricsHandler`
+ * right away; when `port` is given, await `ready` for the server's URL.
+ */
+export function startResourceMonitoring(serviceName: string, options: ResourceMonitorOptions = {}): ResourceMonitor {
+  const registry = new Registry();
+  registry.setDefaultLabels({ [SERVICE_LABEL]: serviceName });
+  if (options.collectDefaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry });
+    for (const name of PROMTOOL_FLAGGED_DEFAULTS) registry.removeSingleMetric(name);
+  }
+  const sampler = new ResourceSampler({
+    readFile: options.readFile ?? readKernelFile,
+    ...(options.statfs ? { statfs: options.statfs } : {}),
+    diskPaths: options.diskPaths ?? [process.cwd()],
+    clock: options.clock ?? systemClock,
+  });
+  registerResourceMetrics(registry, sampler);
+  const metricsHandler = createMetricsHandler(registry, toAuthConfig(options.auth));
+
+  let server: Server | null = null;
+  let ready: Promise<string | null> = Promise.resolve(null);
+  if (options.port !== undefined) {
+    server = createServer(createExporterRouter(metricsHandler));
+    ready = listen(server, options.port, options.host ?? '0.0.0.0');
+  }
+  let stopped = false;
+  return {
+    service: serviceName,
+    registry,
+    metricsHandler,
+    ready,
+    getCurrentStatus: async () => toStatus(serviceName, await sampler.snapshot()),
+    stopMonitoring: async () => {
+      if (stopped) return;
+      stopped = true;
+      registry.clear();
+      if (server) {
+        await ready.catch(() => null);
+        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeAllConnections();
+        await closing;
+      }
+    },
+  };
+}

@@ -58,6 +58,11 @@ async function runSidecar(argv: string[]): Promise<number> {
     }
   }
   const host = values.host ?? '0.0.0.0';
+  // Listen for SIGTERM before announcing readiness, so a supervisor's immediate stop is clean.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
   const monitor = startResourceMonitoring(values.service, {
     port,
     host,
@@ -72,10 +77,7 @@ async function runSidecar(argv: string[]): Promise<number> {
     return 1;
   }
   process.stdout.write(`chroma-exporter: listening on ${url}/metrics for service ${values.service}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
-  });
+  await stopRequested;
   await monitor.stopMonitoring();
   return 0;
 }

@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseExposition } from '../../poller/src/exposition/index.js';
+import { freePort, spawnNode, type SpawnedProcess } from '../../test-support/net.js';
+import { requireTool } from '../../test-support/tools.js';
+import { ResourceMetric } from '@chroma-monitor/shared';
+import { readMemory, readKernelFile } from '../src/index.js';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const promtool = requireTool('promtool', 'prometheus');
+
+async function dfUsePercent(path: string): Promise<number> {
+  // df -P: "Filesystem 1024-blocks Used Available Capacity Mounted on"; compute Use% unrounded.
+  const { stdout } = await run('df', ['-P', '-B1', path]);
+  const fields = stdout.trim().split('\n')[1]!.trim().split(/\s+/);
+  const used = Number(fields[2]);
+  const available = Number(fields[3]);
+  return (used / (used + available)) * 100;
+}
+
+describe('chroma-exporter sidecar (real process on 127.0.0.1)', () => {
+  let dir: string;
+  let sidecar: SpawnedProcess;
+  let url: string;
+  let body: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'chroma-sidecar-'));
+    const port = await freePort();
+    sidecar = spawnNode(CLI, ['--service', 'chroma-primary', '--port', String(port), '--host', '127.0.0.1', '--disk', dir]);
+    await sidecar.waitForOutput(/listening on/);
+    url = `http://127.0.0.1:${port}/metrics`;
+    body = await (await fetch(url)).text();
+  });
+
+  afterAll(async () => {
+    await sidecar?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves every SPEC §3 name with service="chroma-primary"', () => {
+    const outcome = parseExposition(body);
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    for (const metric of Object.values(ResourceMetric)) {
+      const series = outcome.samples.filter((s) => s.name === metric.name);
+      expect(series.length, metric.name).toBeGreaterThan(0);
+      for (const sample of series) expect(sample.labels.service).toBe('chroma-primary');
+    }
+    expect(outcome.samples.every((s) => s.labels.service === 'chroma-primary')).toBe(true);
+    expect(body).toContain('process_cpu_seconds_total');
+  });
+
+  it.skipIf(!promtool)('passes promtool check metrics with no findings', async () => {
+    const child = execFile(promtool!, ['check', 'metrics']);
+    child.stdin!.end(body);
+    const output = await new Promise<{ code: number | null; text: string }>((resolve) => {
+      let text = '';
+      child.stdout!.on('data', (c: Buffer) => (text += c));
+      child.stderr!.on('data', (c: Buffer) => (text += c));
+      child.on('exit', (code) => resolve({ code, text }));
+    });
+    expect(output.text).toBe('');
+    expect(output.code).toBe(0);
+  });
+
+  it('disk usage agrees with df within 0.5 percentage points', async () => {
+    const outcome = parseExposition(await (await fetch(url)).text());
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    const ratio = outcome.samples.find((s) => s.name === 'resource_disk_usage_ratio' && s.labels.path === dir)!;
+    expect(Math.abs(ratio.value * 100 - (await dfUsePercent(dir)))).toBeLessThan(0.5);
+  });
+
+  it('memory limit equals the cgroup limit, or host total without one', async () => {
+    const outcome = parseExposition(body);
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    const limit = outcome.samples.find((s) => s.name === 'resource_memory_limit_bytes')!.value;
+    const expected = (await readMemory(readKernelFile))!;
+    expect(limit).toBe(expected.limitBytes);
+    if (expected.source === 'host') {
+      const meminfo = await readFile('/proc/meminfo', 'utf8');
+      expect(limit).toBe(Number(/MemTotal:\s+(\d+)/.exec(meminfo)![1]) * 1024);
+    }
+  });
+
+  it('answers /healthz and 404 elsewhere', async () => {
+    expect((await fetch(url.replace('/metrics', '/healthz'))).status).toBe(200);
+    expect((await fetch(url.replace('/metrics', '/nope'))).status).toBe(404);
+  });
+
+  it('exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const other = spawnNode(CLI, ['--service', 'x', '--port', String(port), '--host', '127.0.0.1']);
+    await other.waitForOutput(/listening on/);
+    expect(await other.stop('SIGTERM')).toBe(0);
+  });
+
+  it.each([
+    { name: 'no --service', args: ['--port', '1'], message: '--service is required' },
+    { name: 'unknown flag', args: ['--service', 'x', '--colour', 'red'], message: "Unknown option '--colour'" },
+    { name: 'bad port', args: ['--service', 'x', '--port', 'http'], message: '--port must be 0-65535, got "http"' },
+  ])('bad flags ($name): usage on stderr, exit 2', async ({ args, message }) => {
+    const child = spawnNode(CLI, args);
+    expect(await child.exited).toBe(2);
+    expect(child.output()).toContain(message);
+    expect(child.output()).toContain('Usage: chroma-exporter');
+  });
+});

@@ -1,0 +1,27 @@
+/** The outcome of one scrape: samples, or an error with a stable code. Never an exception. */
+import type { ErrorCode } from '@chroma-monitor/shared';
+import type { Sample } from '../exposition/index.js';
+
+export type ScrapeResult =
+  | { ok: true; samples: Sample[]; durationMs: number; bytes: number; scrapedAt: number }
+  | { ok: false; error: { code: ErrorCode; message: string }; durationMs: number; scrapedAt: number };
+
+export interface ScrapeOptions {
+  /** Total deadline for connect, headers and body. */
+  timeoutMs: number;
+  /** Largest accepted body, counted after decompression. */
+  bodyLimitBytes: number;
+  /** Largest accepted number of samples; 0 = no limit. */
+  sampleLimit: number;
+  /** User-Agent header. */
+  userAgent?: string;
+  /** Aborts the scrape (shutdown). */
+  signal?: AbortSignal;
+}
+
+export interface ScrapeTargetSpec {
+  service: string;
+  url: string;
+  /** Sent as `Authorization: Bearer …` when set. A secret. */
+  bearerToken: string | null;
+}

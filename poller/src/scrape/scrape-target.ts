@@ -1,0 +1,117 @@
+/**
+ * Fetches one target's /metrics and parses it (SPEC §5 "Scraping"). got does
+ * the HTTP with retries off (the next cycle is the retry) and redirects not
+ * followed; the body is streamed and the decompressed bytes are counted, so
+ * a 50 MB body or a gzip bomb is cut off at the limit instead of buffered.
+ * Every failure becomes a value with a stable code; nothing throws.
+ */
+import got, { type RequestError } from 'got';
+import { ErrorCode, formatDuration, type Clock } from '@chroma-monitor/shared';
+import { parseExposition } from '../exposition/index.js';
+import type { ScrapeOptions, ScrapeResult, ScrapeTargetSpec } from './scrape-result.js';
+
+const ACCEPT = 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
+const DEFAULT_USER_AGENT = 'chroma-monitor/0.1';
+
+class ScrapeFailure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function formatSize(bytes: number): string {
+  if (bytes % 1024 ** 2 === 0) return `${bytes / 1024 ** 2}MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024}KiB`;
+  return `${bytes}B`;
+}
+
+/** Maps got's error codes to ours, with short messages that never include the URL. */
+function classify(error: unknown, options: ScrapeOptions): ScrapeFailure {
+  if (error instanceof ScrapeFailure) return error;
+  const code = (error as RequestError).code ?? '';
+  if (code === 'ETIMEDOUT' || (error as Error).name === 'TimeoutError') {
+    return new ScrapeFailure(ErrorCode.ScrapeTimeout, `deadline of ${formatDuration(options.timeoutMs)} exceeded`);
+  }
+  if (code === 'ECONNREFUSED') return new ScrapeFailure(ErrorCode.ScrapeConnection, 'connection refused');
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ScrapeFailure(ErrorCode.ScrapeConnection, 'host not found');
+  if (code === 'ECONNRESET') return new ScrapeFailure(ErrorCode.ScrapeConnection, 'connection reset');
+  if (code === 'ERR_ABORTED' || (error as Error).name === 'AbortError') return new ScrapeFailure(ErrorCode.ScrapeConnection, 'scrape aborted (shutting down)');
+  if (code === 'Z_DATA_ERROR' || code === 'ERR_BODY_PARSE_FAILURE') return new ScrapeFailure(ErrorCode.ScrapeConnection, 'corrupt compressed body');
+  return new ScrapeFailure(ErrorCode.ScrapeConnection, code ? `request failed (${code})` : 'request failed');
+}
+
+/**
+ * Text format only. Prometheus falls back to the text parser when the
+ * content type is missing; so do we. An HTML login page or JSON is refused.
+ */
+function checkContentType(header: string | undefined): void {
+  if (header === undefined || header === '') return;
+  const mediaType = header.split(';')[0]!.trim().toLowerCase();
+  if (mediaType !== 'text/plain') {
+    throw new ScrapeFailure(ErrorCode.ScrapeContentType, `content type "${mediaType.slice(0, 60)}" is not text/plain`);
+  }
+}
+
+async function fetchBody(target: ScrapeTargetSpec, options: ScrapeOptions): Promise<Buffer> {
+  const stream = got.stream(target.url, {
+    retry: { limit: 0 },
+    followRedirect: false,
+    throwHttpErrors: false,
+    decompress: true,
+    timeout: { request: options.timeoutMs },
+    headers: {
+      accept: ACCEPT,
+      'accept-encoding': 'gzip',
+      'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
+      ...(target.bearerToken ? { authorization: `Bearer ${target.bearerToken}` } : {}),
+    },
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const fail = (error: unknown) => {
+      stream.destroy();
+      reject(error);
+    };
+    stream.once('response', (response: { statusCode: number; headers: Record<string, string | undefined> }) => {
+      const status = response.statusCode;
+      if (status >= 300 && status < 400) return fail(new ScrapeFailure(ErrorCode.ScrapeRedirect, `redirect (${status}) not followed`));
+      if (status !== 200) return fail(new ScrapeFailure(ErrorCode.ScrapeHttpStatus, `HTTP ${status}`));
+      try {
+        checkContentType(response.headers['content-type']);
+      } catch (error) {
+        fail(error);
+      }
+    });
+    stream.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > options.bodyLimitBytes) {
+        fail(new ScrapeFailure(ErrorCode.ScrapeBodyTooLarge, `body exceeds ${formatSize(options.bodyLimitBytes)}`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.once('end', () => resolve(Buffer.concat(chunks, received)));
+    stream.once('error', fail);
+  });
+}
+
+/** Scrapes one target. Never rejects. */
+export async function scrapeTarget(target: ScrapeTargetSpec, options: ScrapeOptions, clock: Clock): Promise<ScrapeResult> {
+  const scrapedAt = clock.now();
+  const started = performance.now();
+  try {
+    const body = await fetchBody(target, options);
+    const outcome = parseExposition(body, { sampleLimit: options.sampleLimit });
+    const durationMs = performance.now() - started;
+    if (!outcome.ok) return { ok: false, error: { code: outcome.error.code, message: outcome.error.message }, durationMs, scrapedAt };
+    return { ok: true, samples: outcome.samples, durationMs, bytes: body.length, scrapedAt };
+  } catch (error) {
+    const failure = classify(error, options);
+    return { ok: false, error: { code: failure.code, message: failure.message }, durationMs: performance.now() - started, scrapedAt };
+  }
+}

@@ -168,6 +168,7 @@ export class ScrapeScheduler<T extends { service: string }, R> {
         await this.#waitUntil(plannedAt, stopping);
         if (stopping.aborted) return;
         const result = await limit(async () => {
+          if (stopping.aborted) return undefined; // queued behind the cap when stop() came: not started
           lateness.push(Math.max(0, clock.now() - plannedAt));
           try {
             return await this.#options.runTarget(target, signal);

@@ -1,0 +1,110 @@
+/**
+ * Opens the store: PostgreSQL when a database URL is configured, else the
+ * embedded PGlite under the data directory. Connecting and migrating happen
+ * on first use and are retried on later uses, so a poller whose database is
+ * down at start still starts, scrapes, alerts and buffers.
+ */
+import { mkdir } from 'node:fs/promises';
+import { errorMessage, type Redactor } from '@chroma-monitor/shared';
+import { AlertStateRepository } from './alert-state-repository.js';
+import { databaseHistory, pruneHistory, serviceHistory } from './history-queries.js';
+import { HistoryWriter } from './history-writer.js';
+import { migrate } from './migrations.js';
+import { OutboxRepository } from './outbox-repository.js';
+import { createEmbeddedClient, createPostgresClient, type SqlClient } from './sql-client.js';
+import type { DatabaseSample, ServiceSample, StoreHealth } from './types.js';
+
+export interface StoreOptions {
+  /** PostgreSQL URL (a secret), or null for the embedded store. */
+  databaseUrl: string | null;
+  /** Directory of the embedded store. */
+  dataDir: string;
+  /** Rows held in memory while the database is unreachable. */
+  bufferRows: number;
+  redactor: Redactor;
+  /** Warnings (already redacted). */
+  logger: { warn(message: string): void };
+  /** Deadlines for the pg path. Defaults: connect 5 s, statement 10 s. */
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
+}
+
+export interface Store {
+  readonly kind: 'postgres' | 'embedded';
+  readonly history: HistoryWriter;
+  readonly alertStates: AlertStateRepository;
+  readonly outbox: OutboxRepository;
+  serviceHistory(service: string, sinceMs: number): Promise<ServiceSample[]>;
+  databaseHistory(service: string, sinceMs: number): Promise<DatabaseSample[]>;
+  prune(nowMs: number, retentionMs: number): Promise<number>;
+  health(): StoreHealth;
+  /** Raw SQL against the store (migrated first): for the CLI, dashboards checks and tests. */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  close(): Promise<void>;
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  let client: SqlClient;
+  if (options.databaseUrl) {
+    client = createPostgresClient({
+      databaseUrl: options.databaseUrl,
+      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+      statementTimeoutMs: options.statementTimeoutMs ?? 10_000,
+      maxConnections: 4,
+      onIdleError: (error) => options.logger.warn(`store: idle connection lost: ${options.redactor.redact(error.message)}`),
+    });
+  } else {
+    await mkdir(options.dataDir, { recursive: true });
+    client = await createEmbeddedClient(options.dataDir);
+  }
+
+  let migrated: Promise<void> | null = null;
+  /** The client, migrated; a failed migration is retried on the next use. */
+  const ready = async (): Promise<SqlClient> => {
+    migrated ??= migrate(client).then(
+      () => undefined,
+      (error: unknown) => {
+        migrated = null;
+        throw error;
+      },
+    );
+    await migrated;
+    return client;
+  };
+
+  const history = new HistoryWriter(ready, options.bufferRows, options.redactor);
+  try {
+    await ready();
+  } catch (error) {
+    options.logger.warn(`store: database not reachable yet, buffering until it is: ${options.redactor.redact(errorMessage(error))}`);
+  }
+
+  return {
+    kind: client.kind,
+    history,
+    alertStates: new AlertStateRepository(ready),
+    outbox: new OutboxRepository(ready),
+    serviceHistory: async (service, sinceMs) => serviceHistory(await ready(), service, sinceMs),
+    databaseHistory: async (service, sinceMs) => databaseHistory(await ready(), service, sinceMs),
+    prune: async (nowMs, retentionMs) => pruneHistory(await ready(), nowMs, retentionMs),
+    health: () => history.health(),
+    query: async <T>(text: string, params?: unknown[]) => (await ready()).query<T>(text, params),
+    close: () => client.close(),
+  };
+}
+
+/** `chroma-monitor migrate`: applies the schema and returns the versions applied now. */
+export async function migrateStore(databaseUrl: string | null, dataDir: string): Promise<{ kind: string; applied: number[] }> {
+  let client: SqlClient;
+  if (databaseUrl) {
+    client = createPostgresClient({ databaseUrl, connectTimeoutMs: 10_000, statementTimeoutMs: 60_000, maxConnections: 1, onIdleError: () => undefined });
+  } else {
+    await mkdir(dataDir, { recursive: true });
+    client = await createEmbeddedClient(dataDir);
+  }
+  try {
+    return { kind: client.kind, applied: await migrate(client) };
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The Slack message for an alert, laid out as SPEC §5: header with ⚠️ / 🚨 /
+ * ✅, "service - Resource Level", the value line, the upgrade
+ * recommendation bullets, then the four usage fields; and the same content
+ * as the plain `text` fallback (also what goes to stdout without a webhook).
+ */
+import type { AlertNotification } from '../alerting/index.js';
+import { gbText, pct } from '../alerting/index.js';
+import { escapeMrkdwn, SLACK_LIMITS, truncate } from './mrkdwn.js';
+
+export interface SlackMessage {
+  text: string;
+  blocks: unknown[];
+}
+
+export interface MessageOptions {
+  /** Header text, e.g. "ChromaDB Resource Alert". */
+  title: string;
+}
+
+function icon(n: Pick<AlertNotification, 'level'>): string {
+  return n.level === 'ok' ? '✅' : n.level === 'critical' ? '🚨' : '⚠️';
+}
+
+function fieldPairs(n: AlertNotification): Array<[string, string]> {
+  return [
+    ['Memory Usage', pct(n.snapshot.memoryPercent)],
+    ['CPU Usage', pct(n.snapshot.cpuPercent)],
+    ['Disk Usage', pct(n.snapshot.diskUsagePercent)],
+    ['Disk Free', gbText(n.snapshot.diskFreeGb)],
+  ];
+}
+
+const header = (text: string) => ({ type: 'header', text: { type: 'plain_text', text: truncate(text, SLACK_LIMITS.headerText), emoji: true } });
+const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) } });
+
+/** One alert as a Block Kit message with its plain-text fallback. */
+export function buildSlackMessage(n: AlertNotification, options: MessageOptions): SlackMessage {
+  const headerText = `${icon(n)} ${options.title}`;
+  const fields = fieldPairs(n);
+  const blocks: unknown[] = [header(headerText), section(`*${escapeMrkdwn(n.title)}*\n${escapeMrkdwn(n.summary)}`)];
+  if (n.recommendations.length > 0) {
+    blocks.push(section(`*Upgrade Recommendation:*\n${n.recommendations.map((r) => `• ${escapeMrkdwn(r)}`).join('\n')}`));
+  }
+  blocks.push({
+    type: 'section',
+    fields: fields.slice(0, SLACK_LIMITS.fieldsPerSection).map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}:*\n${value}` })),
+  });
+  return { text: formatPlainAlert(n, options), blocks };
+}
+
+/** The same content as plain text: Slack's notification fallback, and stdout. */
+export function formatPlainAlert(n: AlertNotification, options: MessageOptions): string {
+  const [memory, cpu, disk, free] = fieldPairs(n).map(([label, value]) => `${label}: ${value}`);
+  const lines = [`${icon(n)} ${options.title}`, n.title, n.summary];
+  if (n.recommendations.length > 0) lines.push('Upgrade Recommendation:', ...n.recommendations.map((r) => `• ${r}`));
+  lines.push(`${memory!.padEnd(22)} ${cpu}`, `${disk!.padEnd(22)} ${free}`);
+  return escapeMrkdwn(lines.join('\n'));
+}
+
+/** Lines listed in a grouped message before "…and N more". */
+export const GROUP_LINES = 20;
+
+/** Many alerts due at once (several targets down) as ONE message. */
+export function buildGroupedSlackMessage(ns: readonly AlertNotification[], options: MessageOptions): SlackMessage {
+  const worst = ns.some((n) => n.level === 'critical') ? 'critical' : ns.some((n) => n.level === 'warning') ? 'warning' : 'ok';
+  const down = ns.filter((n) => n.resource === 'service' && n.level === 'critical').length;
+  const headline = `${ns.length} alerts${down > 0 ? ` (${down} service${down === 1 ? '' : 's'} down)` : ''}`;
+  const lines = ns.slice(0, GROUP_LINES).map((n) => `${icon(n)} *${escapeMrkdwn(n.title)}*: ${escapeMrkdwn(n.summary)}`);
+  if (ns.length > GROUP_LINES) lines.push(`…and ${ns.length - GROUP_LINES} more`);
+  const plainLines = ns.slice(0, GROUP_LINES).map((n) => `${icon(n)} ${n.title}: ${n.summary}`);
+  if (ns.length > GROUP_LINES) plainLines.push(`…and ${ns.length - GROUP_LINES} more`);
+  const headerText = `${icon({ level: worst })} ${options.title}`;
+  return {
+    text: escapeMrkdwn([headerText, headline, ...plainLines].join('\n')),
+    blocks: [header(headerText), section(`*${headline}*`), section(lines.join('\n'))],
+  };
+}
+
+/** One message for one alert, a grouped message for several. */
+export function renderAlerts(ns: readonly AlertNotification[], options: MessageOptions): SlackMessage {
+  return ns.length === 1 ? buildSlackMessage(ns[0]!, options) : buildGroupedSlackMessage(ns, options);
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLAN_CATALOG as CATALOG, forecastFull, loadPlanCatalog, planNames, recommendDatabase, recommendDisk, recommendPlan } from '../src/recommend/index.js';
+
+const GiB = 1024 ** 3;
+const H = 3_600_000;
+const DAY = 24 * H;
+const T = Date.parse('2026-11-24T00:00:00Z');
+
+describe('plan recommendations', () => {
+  it.each([
+    { name: 'memory on Starter → Standard', input: { service: 'chroma-primary', resource: 'memory', percent: 96, plan: 'starter' }, expected: ['Upgrade chroma-primary from Starter ($7/month, 512 MB) to Standard ($25/month, 2 GB): +$18/month'] },
+    { name: 'CPU on Starter → Standard', input: { service: 'chroma-replica', resource: 'cpu', percent: 85, plan: 'starter' }, expected: ['Upgrade chroma-replica from Starter ($7/month, 0.5 CPU) to Standard ($25/month, 1 CPU): +$18/month'] },
+    { name: 'CPU load that needs two steps skips Standard', input: { service: 's', resource: 'cpu', percent: 190, plan: 'starter' }, expected: ['Upgrade s from Starter ($7/month, 0.5 CPU) to Pro ($85/month, 2 CPU): +$78/month'] },
+    { name: 'already on the largest plan', input: { service: 's', resource: 'memory', percent: 97, plan: 'pro_plus' }, expected: ['s is already on Pro Plus, the largest plan: add an instance or reduce memory use'] },
+    { name: 'even the largest plan is not enough', input: { service: 's', resource: 'memory', percent: 1500, plan: 'starter' }, expected: ['Upgrade s from Starter ($7/month, 512 MB) to Pro Plus ($175/month, 8 GB): +$168/month', 'Even Pro Plus stays above 80% memory at this load: also add an instance'] },
+    { name: 'unknown plan', input: { service: 's', resource: 'memory', percent: 90, plan: null }, expected: ['Upgrade s to a plan with more memory (plan unknown: set targets[].plan to get a priced recommendation)'] },
+  ] as const)('$name', ({ input, expected }) => {
+    expect(recommendPlan({ ...input, warningPercent: 80 }, CATALOG)).toEqual(expected);
+  });
+});
+
+describe('disk recommendations', () => {
+  it('SPEC example: 10GB at 92.3% → 20GB for +$2.50/month, with free space, no history', () => {
+    expect(recommendDisk({ percent: 92.3, freeGb: 0.8, diskBytes: 10 * GiB, warningPercent: 80, freeGbHistory: [] }, CATALOG)).toEqual([
+      'Increase disk size from 10GB to 20GB (+$2.50/month)',
+      'Current free space: 0.8GB',
+    ]);
+  });
+
+  it('disk at 99%: the next doubling under 80% and a forecast from history', () => {
+    const history = Array.from({ length: 25 }, (_, i) => ({ at: T + i * H, value: 1.5 - (0.4 / 24) * i }));
+    expect(recommendDisk({ percent: 99, freeGb: 1.1, diskBytes: 10 * GiB, warningPercent: 80, freeGbHistory: history }, CATALOG)).toEqual([
+      'Increase disk size from 10GB to 20GB (+$2.50/month)',
+      'Current free space: 1.1GB',
+      'Full in ~3 days at 0.4 GB/day',
+    ]);
+  });
+
+  it('a disk so full that one doubling is not enough doubles again', () => {
+    expect(recommendDisk({ percent: 99, freeGb: 0.1, diskBytes: 10 * GiB, warningPercent: 40, freeGbHistory: [] }, CATALOG)[0]).toBe('Increase disk size from 10GB to 40GB (+$7.50/month)');
+  });
+
+  it('unknown disk size: an unpriced recommendation', () => {
+    expect(recommendDisk({ percent: 91, freeGb: 2, diskBytes: null, warningPercent: 80, freeGbHistory: [] }, CATALOG)[0]).toBe('Increase the disk size ($0.25 per GB-month; set targets[].disk for a priced size)');
+  });
+});
+
+describe('database recommendations', () => {
+  it('free tier near its limit: paid plan, storage price, expiry, forecast', () => {
+    const history = Array.from({ length: 10 }, (_, i) => ({ at: T - (9 - i) * 6 * H, value: (0.7 + 0.1 * (i / 4)) * GiB }));
+    expect(recommendDatabase({ service: 'chroma-metadata', sizeBytes: 0.925 * GiB, limitBytes: GiB, warningBytes: 800 * 1024 ** 2, expires: '2026-12-01', now: T, sizeHistory: history }, CATALOG)).toEqual([
+      'Move chroma-metadata to the paid Basic-256mb plan with 2GB storage: $6/month + $0.30/GB-month = +$6.60/month',
+      'The free tier expires on 2026-12-01 (in 7 days)',
+      '1GB limit reached in ~18 hours at 0.1 GB/day',
+    ]);
+  });
+
+  it('without an expiry date, the 30-day rule is named', () => {
+    expect(recommendDatabase({ service: 'db', sizeBytes: 0.85 * GiB, limitBytes: GiB, warningBytes: 800 * 1024 ** 2, expires: null, now: T, sizeHistory: [] }, CATALOG)[1]).toBe('The Free tier (1GB) expires 30 days after creation');
+  });
+});
+
+describe('forecast', () => {
+  it.each([
+    { name: 'too few points', points: [{ at: T, value: 1 }, { at: T + DAY, value: 2 }], expected: null },
+    { name: 'span too short', points: Array.from({ length: 10 }, (_, i) => ({ at: T + i * 60_000, value: i })), expected: null },
+    { name: 'flat', points: Array.from({ length: 10 }, (_, i) => ({ at: T + i * H, value: 5 })), expected: null },
+    { name: 'shrinking', points: Array.from({ length: 10 }, (_, i) => ({ at: T + i * H, value: 5 - i * 0.1 })), expected: null },
+    { name: 'growing 1 GB/day with 2 GB left', points: Array.from({ length: 25 }, (_, i) => ({ at: T + i * H, value: 7 + i / 24 })), expected: 'Full in ~2 days at 1.0 GB/day' },
+    { name: 'hours when close', points: Array.from({ length: 25 }, (_, i) => ({ at: T + i * H, value: 5 + (4 * i) / 24 })), expected: 'Full in ~6 hours at 4.0 GB/day' },
+  ])('$name', ({ points, expected }) => {
+    expect(forecastFull(points, 10)).toBe(expected);
+  });
+});
+
+describe('plan catalog', () => {
+  it('the built-in catalog names its date and source', () => {
+    expect(CATALOG.asOf).toBe('2026-11-01');
+    expect(CATALOG.source).toBe('https://render.com/pricing');
+    expect(planNames(CATALOG)).toEqual(['starter', 'standard', 'pro', 'pro_plus', 'free', 'basic_256mb']);
+  });
+
+  it('an override is validated with every problem listed', () => {
+    const result = loadPlanCatalog({ as_of: '', web_services: [{ key: 'a', name: 'A', cpu: 2, memory_mb: 4096, price: 10 }, { key: 'b', name: 'B', cpu: 1, memory_mb: 1024, price: -1 }], disk: {}, postgres: {} });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems).toEqual(expect.arrayContaining([
+      '.as_of: must be a non-empty string',
+      'web_services[1].price: must be a positive number',
+      'web_services[1]: plans must be ordered smallest to largest',
+      'disk.price_per_gb_month: must be a positive number',
+    ]));
+  });
+});

@@ -24,4 +24,6 @@ export interface ScrapeTargetSpec {
   url: string;
   /** Sent as `Authorization: Bearer …` when set. A secret. */
   bearerToken: string | null;
+  /** A complete Authorization header (e.g. the poller's own basic auth for its self-scrape); wins over bearerToken. */
+  authorization?: string | null;
 }

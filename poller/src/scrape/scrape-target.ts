@@ -66,7 +66,11 @@ async function fetchBody(target: ScrapeTargetSpec, options: ScrapeOptions): Prom
       accept: ACCEPT,
       'accept-encoding': 'gzip',
       'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
-      ...(target.bearerToken ? { authorization: `Bearer ${target.bearerToken}` } : {}),
+      ...(target.authorization
+        ? { authorization: target.authorization }
+        : target.bearerToken
+          ? { authorization: `Bearer ${target.bearerToken}` }
+          : {}),
     },
     ...(options.signal ? { signal: options.signal } : {}),
   });

@@ -1,0 +1,182 @@
+/**
+ * The one place that wires the poller together (STYLE.md point 1): store,
+ * notifier, monitor, HTTP, probe, self-monitoring and the scheduler. Returns
+ * a handle whose stop() drains, flushes and closes everything it opened.
+ */
+import { readFile } from 'node:fs/promises';
+import { startResourceMonitoring, createPostgresProbe, type PostgresProbe } from '@chroma-monitor/exporter';
+import { ErrorCode, MonitorError, Redactor, errorMessage, systemClock, type Clock, type MonitorConfig } from '@chroma-monitor/shared';
+import type { AlertNotification } from '../alerting/index.js';
+import { secretsOf } from '../config/index.js';
+import { renderStatusPage } from '../http/status-page.js';
+import { createHttpApp, startHttpServer, type RunningHttpServer } from '../http/http-server.js';
+import { NotificationDispatcher, SlackWebhookSender, StdoutSender } from '../notify/index.js';
+import { DEFAULT_PLAN_CATALOG, loadPlanCatalog, type PlanCatalog } from '../recommend/index.js';
+import { ScrapeScheduler, scrapeTarget, type ScrapeResult, type ScrapeTargetSpec } from '../scrape/index.js';
+import { renderAlerts } from '../slack/index.js';
+import { openStore, type ServiceSample, type Store } from '../store/index.js';
+import { createLogger, type Logger } from './logger.js';
+import { Monitor } from './monitor.js';
+import { PollerMetrics } from './poller-metrics.js';
+import { buildStatusReport, type StatusReport } from './status-report.js';
+
+export interface StartOptions {
+  clock?: Clock;
+  /** Log lines (already redacted). Default stderr. */
+  writeLog?: (line: string) => void;
+  /** Alerts when no webhook is configured. Default stdout. */
+  writeAlert?: (text: string) => void;
+}
+
+export interface RunningMonitor {
+  /** Base URL of the HTTP server. */
+  url: string;
+  monitor: Monitor;
+  store: Store;
+  status(): Promise<StatusReport>;
+  stop(options?: { drainMs?: number }): Promise<void>;
+}
+
+const PROBE_PATH = '/probe/postgres';
+const SELF_HOSTS = new Set(['127.0.0.1', 'localhost']);
+
+export async function loadCatalog(config: MonitorConfig): Promise<PlanCatalog> {
+  if (!config.plansFile) return DEFAULT_PLAN_CATALOG;
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(config.plansFile, 'utf8'));
+  } catch (error) {
+    throw new MonitorError(ErrorCode.ConfigInvalid, `plans_file: cannot read ${config.plansFile}: ${errorMessage(error)}`);
+  }
+  const loaded = loadPlanCatalog(json);
+  if (!loaded.ok) throw new MonitorError(ErrorCode.ConfigInvalid, `plans_file: ${loaded.problems.join('; ')}`);
+  return loaded.catalog;
+}
+
+/** A target on this poller's own address (self-monitoring, the mounted probe): port 0 resolved, own credentials sent. */
+function scrapeSpecs(config: MonitorConfig, port: number): ScrapeTargetSpec[] {
+  const ownAuth = config.auth?.kind === 'bearer'
+    ? `Bearer ${config.auth.token}`
+    : config.auth
+      ? `Basic ${Buffer.from(`${config.auth.username}:${config.auth.password}`).toString('base64')}`
+      : null;
+  return config.targets.map((target) => {
+    const url = new URL(target.url);
+    const own = SELF_HOSTS.has(url.hostname) && (url.port === String(config.listen.port) || url.port === '0');
+    if (own) url.port = String(port);
+    return { service: target.service, url: own ? url.toString() : target.url, bearerToken: target.bearerToken, authorization: own && !target.bearerToken ? ownAuth : null };
+  });
+}
+
+export async function startMonitor(config: MonitorConfig, options: StartOptions = {}): Promise<RunningMonitor> {
+  const clock = options.clock ?? systemClock;
+  const redactor = new Redactor(secretsOf(config));
+  const logger: Logger = createLogger(redactor, clock, options.writeLog);
+  const catalog = await loadCatalog(config);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, bufferRows: config.bufferRows, redactor, logger });
+  const metrics = new PollerMetrics();
+  const self = startResourceMonitoring('chroma-monitor', { diskPaths: [config.databaseUrl ? process.cwd() : config.dataDir] });
+
+  const sender = config.slack.webhookUrl ? new SlackWebhookSender(config.slack.webhookUrl) : new StdoutSender(options.writeAlert);
+  const dispatcher = new NotificationDispatcher({
+    outbox: store.outbox,
+    sender,
+    render: (ns) => renderAlerts(ns as AlertNotification[], { title: config.slack.title }),
+    clock,
+    redactor,
+    logger,
+    onSent: (count, reason) => metrics.recordNotificationsSent(count, reason),
+    onFailed: (code) => metrics.recordNotificationFailed(code),
+  });
+  const monitor = new Monitor({ config, clock, store, dispatcher, metrics, catalog, redactor, logger });
+  await monitor.loadState();
+
+  let probe: PostgresProbe | null = null;
+  if (config.probes.postgres) {
+    const probeTarget = config.targets.find((t) => new URL(t.url).pathname === PROBE_PATH);
+    probe = createPostgresProbe({ databaseUrl: config.probes.postgres.databaseUrl, service: probeTarget?.service ?? 'chroma-metadata', limitBytes: config.probes.postgres.limitBytes, logger });
+  }
+
+  let scheduler: ScrapeScheduler<ScrapeTargetSpec, ScrapeResult> | null = null;
+  const status = async (): Promise<StatusReport> => {
+    const storeHealth = store.health();
+    const notifier = dispatcher.health();
+    const stats = scheduler?.stats();
+    return buildStatusReport({
+      now: clock.now(),
+      services: monitor.serviceViews(),
+      database: monitor.databaseView(),
+      store: { ok: storeHealth.ok, kind: store.kind, bufferedRows: storeHealth.bufferedRows, droppedRows: storeHealth.droppedRows, lastError: storeHealth.lastError },
+      notifier: { ok: notifier.ok, destination: sender.destination, pending: notifier.pending, lastError: notifier.lastError },
+      scheduler: { intervalMs: config.intervalMs, cycles: stats?.cycles ?? 0, skippedCycles: stats?.skippedCycles ?? 0, lastCycleMs: stats?.lastCycleMs ?? null },
+    });
+  };
+  const PAGE_HISTORY_MS = 6 * 3_600_000;
+  const page = async (): Promise<string> => {
+    const report = await status();
+    const from = clock.now() - PAGE_HISTORY_MS;
+    const history = new Map<string, ServiceSample[]>();
+    await Promise.all(report.services.slice(0, 50).map(async (s) => {
+      history.set(s.service, await store.serviceHistory(s.service, from).catch(() => []));
+    }));
+    return renderStatusPage({ report, now: clock.now(), history, historyFrom: from, refreshSeconds: Math.max(5, Math.round(config.intervalMs / 1000)), title: config.slack.title.replace(/Alert$/, 'Status'), chartThresholds: config.thresholds.memory });
+  };
+
+  let http: RunningHttpServer;
+  try {
+    http = await startHttpServer(
+      createHttpApp({
+        auth: config.auth,
+        registries: () => [metrics.registry, self.registry],
+        status,
+        page,
+        healthy: () => scheduler?.stats().running ?? false,
+        probeHandler: probe ? probe.metricsHandler : null,
+      }),
+      config.listen.host,
+      config.listen.port,
+    );
+  } catch (error) {
+    await Promise.all([store.close(), self.stopMonitoring(), probe?.close()]);
+    throw new MonitorError(ErrorCode.ConfigInvalid, `cannot listen on ${config.listen.host}:${config.listen.port}: ${errorMessage(error)}`, { cause: error });
+  }
+  const port = Number(new URL(http.url).port);
+
+  scheduler = new ScrapeScheduler<ScrapeTargetSpec, ScrapeResult>({
+    targets: scrapeSpecs(config, port),
+    intervalMs: config.intervalMs,
+    timeoutMs: config.timeoutMs,
+    concurrency: config.concurrency,
+    clock,
+    runTarget: (target, signal) => scrapeTarget(target, { timeoutMs: config.timeoutMs, bodyLimitBytes: config.bodyLimitBytes, sampleLimit: config.sampleLimit, signal }, clock),
+    onCycleComplete: (results, cycle) => monitor.handleCycle(results, { durationMs: cycle.durationMs, skippedCycles: scheduler!.stats().skippedCycles }),
+    onLoopError: (message) => logger.warn(message),
+  });
+  dispatcher.start();
+  scheduler.start();
+  logger.info(`chroma-monitor listening on ${http.url} (store: ${store.kind}, alerts: ${sender.destination}, ${config.targets.length} targets every ${config.intervalMs / 1000}s)`);
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url: http.url,
+    monitor,
+    store,
+    status,
+    stop: (stopOptions = {}) => {
+      stopping ??= (async () => {
+        const drainMs = stopOptions.drainMs ?? 10_000;
+        await scheduler!.stop({ drainMs });
+        await monitor.flushState();
+        await store.history.flush();
+        await dispatcher.deliverDue();
+        await dispatcher.stop({ drainMs });
+        await http.close();
+        await probe?.close();
+        await self.stopMonitoring();
+        await store.close();
+        logger.info('chroma-monitor stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+/** `chroma-monitor`: the poller's command line (SPEC §5 "Commands"). */
+import { parseArgs } from 'node:util';
+import { errorMessage } from '@chroma-monitor/shared';
+import { checkConfigCommand } from './commands/check-config-command.js';
+import { ExitCode, processIo, type CommandIo } from './commands/command-io.js';
+import { migrateCommand } from './commands/migrate-command.js';
+import { rulesCommand } from './commands/rules-command.js';
+import { runCommand } from './commands/run-command.js';
+import { scrapeCommand } from './commands/scrape-command.js';
+import { testAlertCommand } from './commands/test-alert-command.js';
+import { USAGE } from './commands/usage.js';
+
+const COMMANDS = ['run', 'check-config', 'migrate', 'test-alert', 'scrape', 'rules'] as const;
+
+function usageError(io: CommandIo, message: string): ExitCode {
+  io.stderr(`chroma-monitor: ${message}\n\n${USAGE}`);
+  return ExitCode.Usage;
+}
+
+export async function main(argv: string[], io: CommandIo, stopSignal: Promise<void>): Promise<ExitCode> {
+  const first = argv[0];
+  const command = first === undefined || first.startsWith('-') ? 'run' : first;
+  const rest = first === undefined || first.startsWith('-') ? argv : argv.slice(1);
+  if (!(COMMANDS as readonly string[]).includes(command)) return usageError(io, `unknown command "${command}"`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      strict: true,
+      allowPositionals: command === 'scrape',
+      options: {
+        config: { type: 'string' },
+        out: { type: 'string' },
+        service: { type: 'string' },
+        resource: { type: 'string' },
+        level: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return usageError(io, errorMessage(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(USAGE);
+    return ExitCode.Ok;
+  }
+  switch (command) {
+    case 'run':
+      return runCommand(values.config, io, stopSignal);
+    case 'check-config':
+      return checkConfigCommand(values.config, io);
+    case 'migrate':
+      return migrateCommand(values.config, io);
+    case 'rules':
+      return rulesCommand(values.config, values.out, io);
+    case 'test-alert':
+      return testAlertCommand({ ...values }, io);
+    case 'scrape':
+      if (positionals.length !== 1) return usageError(io, 'scrape needs exactly one URL');
+      return scrapeCommand(positionals[0]!, values.service, values.config, io);
+    default:
+      return usageError(io, `unknown command "${command}"`);
+  }
+}
+
+const stopSignal = new Promise<void>((resolve) => {
+  process.once('SIGTERM', () => resolve());
+  process.once('SIGINT', () => resolve());
+});
+main(process.argv.slice(2), processIo(), stopSignal).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`chroma-monitor: ${errorMessage(error)}\n`);
+    process.exit(1);
+  },
+);

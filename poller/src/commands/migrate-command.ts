@@ -1,0 +1,20 @@
+/** `chroma-monitor migrate`: create or upgrade the schema; idempotent. */
+import { Redactor, errorMessage, redactUrl } from '@chroma-monitor/shared';
+import { secretsOf } from '../config/index.js';
+import { migrateStore } from '../store/index.js';
+import { ExitCode, type CommandIo } from './command-io.js';
+import { loadConfigOrReport } from './load-or-fail.js';
+
+export async function migrateCommand(file: string | undefined, io: CommandIo): Promise<ExitCode> {
+  const config = await loadConfigOrReport(file, io);
+  if (!config) return ExitCode.Failed;
+  const where = config.databaseUrl ? redactUrl(config.databaseUrl) : `embedded store in ${config.dataDir}`;
+  try {
+    const { applied } = await migrateStore(config.databaseUrl, config.dataDir);
+    io.stdout(applied.length ? `applied migrations ${applied.join(', ')} to ${where}\n` : `schema of ${where} is up to date\n`);
+    return ExitCode.Ok;
+  } catch (error) {
+    io.stderr(`migrate failed on ${where}: ${new Redactor(secretsOf(config)).redact(errorMessage(error))}\n`);
+    return ExitCode.Failed;
+  }
+}

@@ -1,0 +1,45 @@
+/** `chroma-monitor scrape URL`: one-shot spot check printing the derived values and their levels. */
+import { systemClock, type Level } from '@chroma-monitor/shared';
+import { levelFor } from '../alerting/index.js';
+import { deriveScrape } from '../derive/index.js';
+import { scrapeTarget } from '../scrape/index.js';
+import { ExitCode, type CommandIo } from './command-io.js';
+import { loadConfigOrReport } from './load-or-fail.js';
+
+const show = (value: number | null, unit: string) => (value === null ? 'n/a' : `${value.toFixed(1)}${unit}`);
+
+export async function scrapeCommand(url: string, service: string | undefined, file: string | undefined, io: CommandIo): Promise<ExitCode> {
+  const config = await loadConfigOrReport(file, io);
+  if (!config) return ExitCode.Failed;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
+  } catch {
+    io.stderr(`chroma-monitor scrape: "${url}" is not an http or https URL\n`);
+    return ExitCode.Usage;
+  }
+  const result = await scrapeTarget({ service: service ?? '', url, bearerToken: null }, { timeoutMs: config.timeoutMs, bodyLimitBytes: config.bodyLimitBytes, sampleLimit: config.sampleLimit }, systemClock);
+  if (!result.ok) {
+    io.stdout(`up: 0 (${result.error.code}: ${result.error.message}) in ${Math.round(result.durationMs)}ms\n`);
+    return ExitCode.Failed;
+  }
+  // Without --service, read the service the target names itself.
+  const named = service ?? result.samples.find((s) => s.labels.service)?.labels.service ?? '';
+  const derived = deriveScrape(result.samples, named, result.scrapedAt, null);
+  const v = derived.values;
+  const level = (value: number | null, th: { warning: number; critical: number }): Level => levelFor(value, th, 'ok');
+  const lines = [
+    `service: ${named || '(unlabelled)'}`,
+    `up: 1, ${result.samples.length} samples, ${result.bytes} bytes in ${Math.round(result.durationMs)}ms`,
+    `memory: ${show(v.memoryPercent, '%')} [${level(v.memoryPercent, config.thresholds.memory)}]`,
+    `cpu: ${show(v.cpuPercent, '%')} [${level(v.cpuPercent, config.thresholds.cpu)}] (exporter window; the poller uses the rate between scrapes)`,
+    `disk: ${show(v.diskUsagePercent, '%')} [${level(v.diskUsagePercent, config.thresholds.disk)}], free ${show(v.diskFreeGb, 'GB')}`,
+  ];
+  if (derived.database) {
+    const db = derived.database;
+    lines.push(`database ${db.datname}: ${(db.sizeBytes / 1024 ** 3).toFixed(3)}GB [${level(db.sizeBytes, config.thresholds.databaseSize)}], ${db.connections ?? 'n/a'} connections`);
+  }
+  io.stdout(`${lines.join('\n')}\n`);
+  return ExitCode.Ok;
+}

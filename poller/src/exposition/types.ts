@@ -26,6 +26,7 @@ const SNIPPET_LENGTH = 80;
 /** Control characters and overlong lines made safe to print in a log or on /status. */
 export function snippetOf(line: string): string {
   const cut = line.length > SNIPPET_LENGTH ? `${line.slice(0, SNIPPET_LENGTH)}…` : line;
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are escaped for display
   return cut.replace(/[\u0000-\u001f\u007f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

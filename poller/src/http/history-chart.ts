@@ -50,6 +50,7 @@ export function renderHistoryChart(samples: readonly ServiceSample[], from: numb
     '</svg>',
     '<div class="legend">',
     ...SERIES.map((s) => `<span><i style="background:${s.color}"></i>${s.label}</span>`),
+    `<span class="muted">last ${Math.round((to - from) / 3_600_000)} h</span>`,
     '</div>',
   ].join('');
 }

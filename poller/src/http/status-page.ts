@@ -30,10 +30,10 @@ h1{font-size:1.3rem;margin:.2rem 0 .8rem}
 .card.level-warning{border-left-color:#d97706}.card.level-critical{border-left-color:#dc2626;background:#fff5f5}
 .card.down{border-left-color:#6b7280;background:#f3f4f6}
 .card h2{font-size:1.05rem;margin:0 0 .4rem;display:flex;justify-content:space-between;gap:8px}
-.badge{font-size:.75rem;padding:2px 8px;border-radius:999px;color:#fff;background:#16a34a;text-transform:uppercase}
+.badge{font-size:.75rem;padding:2px 8px;border-radius:999px;color:#fff;background:#16a34a;text-transform:uppercase;font-weight:600}
 .badge.warning{background:#d97706}.badge.critical{background:#dc2626}.badge.down{background:#6b7280}
 table{width:100%;border-collapse:collapse;font-size:.9rem}td{padding:2px 0}td.v{text-align:right;font-variant-numeric:tabular-nums}
-.ok{color:#166534}.warning{color:#b45309;font-weight:600}.critical{color:#b91c1c;font-weight:700}
+td.ok{color:#166534}td.warning{color:#b45309;font-weight:600}td.critical{color:#b91c1c;font-weight:700}
 .muted{color:#6b7280;font-size:.85rem}.err{color:#b91c1c;font-size:.85rem;word-break:break-word}
 .chart{width:100%;height:90px;background:#fafafa;border:1px solid #eee;margin-top:6px}
 .th-warning{stroke:#d97706;stroke-dasharray:4 3;stroke-width:.8}.th-critical{stroke:#dc2626;stroke-dasharray:4 3;stroke-width:.8}

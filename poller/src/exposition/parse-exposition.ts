@@ -50,7 +50,8 @@ interface BodyState {
   samples: Sample[];
   types: Map<string, MetricType>;
   helps: Set<string>;
-  sampleNames: Set<string>;
+  /** Metric names and their histogram/summary family names that have samples: a later TYPE for them is an error. */
+  sampledFamilies: Set<string>;
   seriesKeys: Set<string>;
   sampleLimit: number;
 }
@@ -118,8 +119,8 @@ function unescapeHelp(raw: string): string | LineProblem {
 function parseComment(text: string, start: number, end: number, state: BodyState): LineProblem | null {
   let i = skipBlanks(text, start + 1, end);
   const keywordEnd = tokenEnd(text, i, end);
-  const keyword = text.slice(i, keywordEnd);
-  if (keyword !== 'HELP' && keyword !== 'TYPE') return null; // an ordinary comment
+  const keyword = keywordEnd - i !== 4 ? null : text.startsWith('HELP', i) ? 'HELP' : text.startsWith('TYPE', i) ? 'TYPE' : null;
+  if (keyword === null) return null; // an ordinary comment
   i = skipBlanks(text, keywordEnd, end);
   const nameEnd = scanName(text, i, end);
   if (nameEnd === i || (nameEnd < end && !isBlank(text.charCodeAt(nameEnd)))) {
@@ -139,7 +140,7 @@ function parseComment(text: string, start: number, end: number, state: BodyState
   if (!METRIC_TYPES.has(type)) return new LineProblem(`unknown metric type "${text.slice(i, typeEnd)}"`);
   if (skipBlanks(text, typeEnd, end) !== end) return new LineProblem('unexpected text after metric type');
   if (state.types.has(name)) return new LineProblem(`second TYPE line for metric "${name}"`);
-  if (state.sampleNames.has(name) || FAMILY_SUFFIXES.some((suffix) => state.sampleNames.has(name + suffix))) {
+  if (state.sampledFamilies.has(name)) {
     return new LineProblem(`TYPE line for metric "${name}" after its samples`);
   }
   state.types.set(name, type as MetricType);
@@ -239,7 +240,11 @@ function parseSample(text: string, start: number, end: number, state: BodyState)
   const key = seriesKey(name, labels);
   if (state.seriesKeys.has(key)) return new LineProblem(`duplicate series for metric "${name}"`);
   state.seriesKeys.add(key);
-  state.sampleNames.add(name);
+  if (!state.sampledFamilies.has(name)) {
+    // Once per distinct name: the name and the family it may belong to (x_bucket → x).
+    state.sampledFamilies.add(name);
+    for (const suffix of FAMILY_SUFFIXES) if (name.endsWith(suffix)) state.sampledFamilies.add(name.slice(0, -suffix.length));
+  }
   if (state.sampleLimit > 0 && state.samples.length >= state.sampleLimit) {
     return new LineProblem(`more than ${state.sampleLimit} samples (sample limit)`, ErrorCode.ScrapeSampleLimit);
   }
@@ -256,7 +261,7 @@ export function parseExposition(body: Uint8Array | string, options: ParseOptions
     samples: [],
     types: new Map(),
     helps: new Set(),
-    sampleNames: new Set(),
+    sampledFamilies: new Set(),
     seriesKeys: new Set(),
     sampleLimit: options.sampleLimit ?? 0,
   };

@@ -65,6 +65,7 @@ export async function start(command, args, pattern, env = {}) {
     child.once('exit', () => reject(new Error(`${command} exited: ${output}`)));
   });
   child.removeAllListeners('exit');
+  child.startOutput = output;
   return child;
 }
 

@@ -1,17 +1,14 @@
 // Alert latency: from the exporter serving a breaching value to the Slack receiver getting the POST, interval 1s.
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { stringify } from 'yaml';
 import { startResourceMonitoring } from '../exporter/dist/index.js';
-import { freePort, median, spread, start, stop, table } from './lib.js';
+import { createBenchDatabase, freePort, median, spread, start, stop, table } from './lib.js';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const SERVER = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export async function run({ quick }) {
   const rounds = quick ? 3 : 8;
@@ -39,14 +36,9 @@ export async function run({ quick }) {
   await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const webhook = `http://127.0.0.1:${receiver.address().port}/services/T/B/bench`;
   const dir = mkdtempSync(join(tmpdir(), 'chroma-bench-latency-'));
-  const dbName = `chroma_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: SERVER });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const dbUrl = new URL(SERVER);
-  dbUrl.pathname = `/${dbName}`;
+  const db = await createBenchDatabase();
   writeFileSync(join(dir, 'monitor.yaml'), stringify({ interval: '1s', timeout: '500ms', listen: { host: '127.0.0.1', port: await freePort() }, targets: [{ service: 'bench-target', url: exporterUrl, plan: 'starter' }] }));
-  const poller = await start(process.execPath, [here('../poller/dist/cli.js'), 'run', '--config', join(dir, 'monitor.yaml')], /listening on/, { DATABASE_URL: dbUrl.toString(), SLACK_WEBHOOK_URL: webhook });
+  const poller = await start(process.execPath, [here('../poller/dist/cli.js'), 'run', '--config', join(dir, 'monitor.yaml')], /listening on/, { DATABASE_URL: db.url, SLACK_WEBHOOK_URL: webhook });
   const next = (pattern) => new Promise((resolve) => {
     const check = () => {
       const hit = arrivals.find((a) => pattern.test(a.text) && !a.seen);
@@ -73,8 +65,7 @@ export async function run({ quick }) {
     await stop(poller);
     await exporter.stopMonitoring();
     receiver.close();
-    await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await db.drop();
     rmSync(dir, { recursive: true, force: true });
   }
   const seconds = latencies.map((ms) => ms / 1000);

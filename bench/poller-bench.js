@@ -1,16 +1,13 @@
 // Poller CPU per scraped sample vs Prometheus (Debian package) scraping the same local target farm.
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { stringify } from 'yaml';
-import { cpuSeconds, freePort, median, rssMb, sleep, spread, start, stop, table } from './lib.js';
+import { cpuSeconds, createBenchDatabase, freePort, median, rssMb, sleep, spread, start, stop, table } from './lib.js';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const SERVER = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SAMPLES_PER_BODY = 930;
 
 function which(binary) {
@@ -38,12 +35,7 @@ export async function run({ quick }) {
   const dir = mkdtempSync(join(tmpdir(), 'chroma-bench-poller-'));
   const farm = await start(process.execPath, [here('./target-farm-server.js'), String(targets)], /ports \[.*\]/);
   const ports = JSON.parse(/ports (\[.*\])/.exec(farm.startOutput)[1]);
-  const dbName = `chroma_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: SERVER });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const dbUrl = new URL(SERVER);
-  dbUrl.pathname = `/${dbName}`;
+  const db = await createBenchDatabase();
   const prometheusBinary = which('prometheus');
   const ours = [];
   const theirs = [];
@@ -56,7 +48,7 @@ export async function run({ quick }) {
     const promConfig = join(dir, 'prometheus.yml');
     writeFileSync(promConfig, stringify({ global: { scrape_interval: '1s' }, scrape_configs: [{ job_name: 'farm', static_configs: [{ targets: ports.map((p) => `127.0.0.1:${p}`) }] }] }));
     for (let round = 0; round < rounds; round++) {
-      const poller = await start(process.execPath, [here('../poller/dist/cli.js'), 'run', '--config', pollerConfig], /listening on/, { DATABASE_URL: dbUrl.toString(), SLACK_WEBHOOK_URL: '' });
+      const poller = await start(process.execPath, [here('../poller/dist/cli.js'), 'run', '--config', pollerConfig], /listening on/, { DATABASE_URL: db.url, SLACK_WEBHOOK_URL: '' });
       try {
         ours.push(await cpuPerSample(poller, targets, warmupMs, windowMs));
       } finally {
@@ -73,8 +65,7 @@ export async function run({ quick }) {
     }
   } finally {
     await stop(farm);
-    await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await db.drop();
     rmSync(dir, { recursive: true, force: true });
   }
   const rows = [['chroma-monitor poller', spread(ours.map((r) => r.usPerSample), 3), spread(ours.map((r) => r.cores), 2), spread(ours.map((r) => r.rss), 0), theirs.length ? (median(ours.map((r) => r.usPerSample)) / median(theirs.map((r) => r.usPerSample))).toFixed(2) + '×' : 'n/a']];

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,4 +189,31 @@ describe('chroma-monitor migrate, scrape and test-alert', () => {
     expect(code).toBe(0);
     expect(output).toContain('⚠️ ChromaDB Resource Alert\n[TEST] x - CPU Warning');
   });
+});
+
+describe('npm start on a fresh machine', () => {
+  it('runs with no config and no database server: embedded store, watching itself', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'chroma-fresh-'));
+    const port = await freePort();
+    const child = spawn(process.execPath, [CLI, 'run'], { cwd, env: { ...process.env, PORT: String(port), RESOURCE_CHECK_INTERVAL: '1', DATABASE_URL: '', SLACK_WEBHOOK_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c));
+    child.stderr.on('data', (c: Buffer) => (output += c));
+    try {
+      let status: { services: Array<{ service: string; up: boolean }>; store: { kind: string; ok: boolean } } | null = null;
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline) {
+        status = await fetch(`http://127.0.0.1:${port}/status`).then((r) => r.json() as Promise<typeof status>, () => null);
+        if (status?.services[0]?.up) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(status).toMatchObject({ services: [{ service: 'chroma-monitor', up: true }], store: { kind: 'embedded', ok: true } });
+    } finally {
+      child.kill('SIGTERM');
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect(code).toBe(0);
+      expect(output).toContain('chroma-monitor stopped');
+      await rm(cwd, { recursive: true, force: true });
+    }
+  }, 40_000);
 });

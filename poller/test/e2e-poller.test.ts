@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig, type MonitorConfig } from '@chroma-monitor/shared';
+import { configFrom as config } from '../../test-support/config.js';
 import { freePort, spawnNode, type SpawnedProcess } from '../../test-support/net.js';
 import { createTestDatabase, type TestDatabase } from '../../test-support/postgres.js';
 import { startMonitor, type RunningMonitor } from '../src/app/start-monitor.js';
@@ -9,11 +9,6 @@ import { startTargetFarm, type TargetFarm } from './support/target-farm.js';
 
 const EXPORTER_CLI = fileURLToPath(new URL('../../exporter/dist/cli.js', import.meta.url));
 
-function config(raw: Record<string, unknown>): MonitorConfig {
-  const result = parseConfig(raw);
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return result.config;
-}
 
 async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -2,16 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig, type MonitorConfig } from '@chroma-monitor/shared';
+import { configFrom as config } from '../../test-support/config.js';
 import { createTestDatabase, type TestDatabase } from '../../test-support/postgres.js';
 import { startMonitor, type RunningMonitor } from '../src/app/start-monitor.js';
 import { ControllableExporter } from './support/controllable-exporter.js';
 
-function config(raw: Record<string, unknown>): MonitorConfig {
-  const result = parseConfig(raw);
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return result.config;
-}
 
 const TOKEN = 'st4tus-t0ken-value';
 const WEBHOOK = 'https://hooks.slack.com/services/T0/B0/never-shown-secret';

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
-import { parseConfig, type MonitorConfig } from '@chroma-monitor/shared';
+import { configFrom as config } from '../../test-support/config.js';
 import { requireTool } from '../../test-support/tools.js';
 import { createTestDatabase, type TestDatabase } from '../../test-support/postgres.js';
 import { startMonitor, type RunningMonitor } from '../src/app/start-monitor.js';
@@ -11,11 +11,6 @@ import { ControllableExporter } from './support/controllable-exporter.js';
 const chromiumPath = requireTool('chromium', 'chromium');
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
-function config(raw: Record<string, unknown>): MonitorConfig {
-  const result = parseConfig(raw);
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return result.config;
-}
 
 describe.skipIf(!chromiumPath)('status page in Chromium', () => {
   let db: TestDatabase;

@@ -67,8 +67,11 @@ export const DOWN_AFTER_FAILURES = 3;
 
 /** Counts a scrape outcome and decides the "service down" alert for it. */
 export function decideServiceUp(state: AlertState, up: boolean, now: number, cooldowns: Cooldowns): { state: AlertState; decision: Decision } {
+  // An up target that was already up keeps the very same state object: nothing to persist.
   const counted: AlertState = up
-    ? { ...state, failures: 0, successes: state.successes + 1 }
+    ? state.failures === 0 && state.successes > 0
+      ? state
+      : { ...state, failures: 0, successes: 1 }
     : { ...state, failures: state.failures + 1, successes: 0 };
   const observed: Level = up ? 'ok' : counted.failures >= DOWN_AFTER_FAILURES ? 'critical' : counted.level === 'critical' ? 'critical' : 'ok';
   return decide(counted, observed, now, cooldowns, 'service');

@@ -43,6 +43,7 @@ export interface EvaluationContext {
 }
 
 export interface Evaluation {
+  /** The new state of every key of this service (only this service's keys: callers merge). */
   states: Map<string, AlertState>;
   notifications: AlertNotification[];
   levels: Record<'memory' | 'cpu' | 'disk' | 'database', Level>;
@@ -57,9 +58,13 @@ const DAY_MS = 86_400_000;
 
 export function evaluateService(observation: ServiceObservation, previous: ReadonlyMap<string, AlertState>, context: EvaluationContext): Evaluation {
   const { service, now, values } = observation;
-  const states = new Map(previous);
+  // Only this service's keys are read and written: evaluating N services stays O(N), not O(N²).
+  const states = new Map<string, AlertState>();
   const notifications: AlertNotification[] = [];
-  const stateOf = (resource: string) => states.get(alertKey(service, resource)) ?? initialAlertState(now);
+  const stateOf = (resource: string) => {
+    const key = alertKey(service, resource);
+    return states.get(key) ?? previous.get(key) ?? initialAlertState(now);
+  };
   const snapshot: ValueSnapshot = { memoryPercent: values.memoryPercent, cpuPercent: values.cpuPercent, diskUsagePercent: values.diskUsagePercent, diskFreeGb: values.diskFreeGb };
   const emit = (resource: AlertSubject, key: string, decision: Decision, level: Level, summary: string, recommendations: string[]) => {
     if (!decision.send) return;

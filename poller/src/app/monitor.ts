@@ -6,7 +6,7 @@
  */
 import { errorMessage, type Clock, type Level, type MonitorConfig, type Redactor, type TargetConfig } from '@chroma-monitor/shared';
 import { evaluateService, reviveAlertState, type AlertNotification, type AlertState } from '../alerting/index.js';
-import { deriveScrape } from '../derive/index.js';
+import { deriveScrape, type DerivedScrape } from '../derive/index.js';
 import type { NotificationDispatcher } from '../notify/index.js';
 import type { PlanCatalog, Point } from '../recommend/index.js';
 import type { ScrapeResult } from '../scrape/index.js';
@@ -27,6 +27,15 @@ export interface MonitorDeps {
   logger: Logger;
 }
 
+/**
+ * A scrape reduced to what the cycle needs, right after it finished: the
+ * samples (hundreds of objects per target) become garbage at once instead of
+ * living until the whole cycle ends.
+ */
+export type DigestedScrape =
+  | { ok: true; derived: DerivedScrape; samples: number; durationMs: number; scrapedAt: number }
+  | { ok: false; error: { code: string; message: string }; durationMs: number; scrapedAt: number };
+
 /** History read for forecasts: the last three days, at most once per service per this period. */
 const FORECAST_WINDOW_MS = 3 * 86_400_000;
 const HISTORY_CACHE_MS = 5 * 60_000;
@@ -37,7 +46,7 @@ const NEAR_WARNING = 0.9;
 export class Monitor {
   readonly #deps: MonitorDeps;
   readonly #runtimes = new Map<string, TargetRuntime>();
-  #alertStates = new Map<string, AlertState>();
+  readonly #alertStates = new Map<string, AlertState>();
   readonly #dirty = new Set<string>();
   readonly #historyCache = new Map<string, { at: number; freeGb: Point[]; databaseSize: Point[] }>();
   #lastPruneAt = 0;
@@ -57,8 +66,17 @@ export class Monitor {
     }
   }
 
+  /** Derives one scrape as soon as it finished (CPU rate against this target's previous reading). */
+  digest(service: string, result: ScrapeResult): DigestedScrape {
+    if (!result.ok) return result;
+    const runtime = this.#runtimes.get(service) ?? newTargetRuntime(service);
+    const derived = deriveScrape(result.samples, service, result.scrapedAt, runtime.cpuReading);
+    this.#runtimes.set(service, { ...runtime, cpuReading: derived.cpuReading });
+    return { ok: true, derived, samples: result.samples.length, durationMs: result.durationMs, scrapedAt: result.scrapedAt };
+  }
+
   /** Handles one finished cycle. Never throws. */
-  async handleCycle(results: ReadonlyMap<string, ScrapeResult>, cycle: { durationMs: number; skippedCycles: number }): Promise<void> {
+  async handleCycle(results: ReadonlyMap<string, DigestedScrape>, cycle: { durationMs: number; skippedCycles: number }): Promise<void> {
     const { config, store, metrics } = this.#deps;
     const now = this.#deps.clock.now();
     const samples: ServiceSample[] = [];
@@ -86,13 +104,13 @@ export class Monitor {
     metrics.recordTotals({ rowsWritten: health.writtenRows, rowsBuffered: health.bufferedRows, rowsDropped: health.droppedRows, cycleDurationMs: cycle.durationMs, cyclesSkipped: cycle.skippedCycles, notificationsPending: this.#deps.dispatcher.health().pending });
   }
 
-  async #handleTarget(target: TargetConfig, result: ScrapeResult, now: number) {
+  async #handleTarget(target: TargetConfig, result: DigestedScrape, now: number) {
     const { metrics, config } = this.#deps;
     const previous = this.#runtimes.get(target.service) ?? newTargetRuntime(target.service);
     let runtime: TargetRuntime;
     if (result.ok) {
-      runtime = withSuccess(previous, result.scrapedAt, deriveScrape(result.samples, target.service, result.scrapedAt, previous.cpuReading));
-      metrics.recordScrape(target.service, { ok: true, durationMs: result.durationMs, samples: result.samples.length });
+      runtime = withSuccess(previous, result.scrapedAt, result.derived);
+      metrics.recordScrape(target.service, { ok: true, durationMs: result.durationMs, samples: result.samples });
     } else {
       runtime = withFailure(previous, result.scrapedAt, { code: result.error.code, message: this.#deps.redactor.redact(result.error.message) });
       metrics.recordScrape(target.service, { ok: false, durationMs: result.durationMs, samples: 0, code: result.error.code });
@@ -115,8 +133,8 @@ export class Monitor {
     );
     for (const [key, state] of evaluation.states) {
       if (this.#alertStates.get(key) !== state) this.#dirty.add(key);
+      this.#alertStates.set(key, state);
     }
-    this.#alertStates = evaluation.states;
     runtime = { ...runtime, levels: evaluation.levels, recommendations: evaluation.recommendations, databaseRecommendations: evaluation.databaseRecommendations };
     this.#runtimes.set(target.service, runtime);
     metrics.recordLevels(target.service, evaluation.levels);

@@ -12,11 +12,11 @@ import { renderStatusPage } from '../http/status-page.js';
 import { createHttpApp, startHttpServer, type RunningHttpServer } from '../http/http-server.js';
 import { NotificationDispatcher, SlackWebhookSender, StdoutSender } from '../notify/index.js';
 import { DEFAULT_PLAN_CATALOG, loadPlanCatalog, type PlanCatalog } from '../recommend/index.js';
-import { ScrapeScheduler, scrapeTarget, type ScrapeResult, type ScrapeTargetSpec } from '../scrape/index.js';
+import { ScrapeScheduler, scrapeTarget, type ScrapeTargetSpec } from '../scrape/index.js';
 import { renderAlerts } from '../slack/index.js';
 import { openStore, type ServiceSample, type Store } from '../store/index.js';
 import { createLogger, type Logger } from './logger.js';
-import { Monitor } from './monitor.js';
+import { Monitor, type DigestedScrape } from './monitor.js';
 import { PollerMetrics } from './poller-metrics.js';
 import { buildStatusReport, type StatusReport } from './status-report.js';
 
@@ -97,7 +97,7 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
     probe = createPostgresProbe({ databaseUrl: config.probes.postgres.databaseUrl, service: probeTarget?.service ?? 'chroma-metadata', limitBytes: config.probes.postgres.limitBytes, logger });
   }
 
-  let scheduler: ScrapeScheduler<ScrapeTargetSpec, ScrapeResult> | null = null;
+  let scheduler: ScrapeScheduler<ScrapeTargetSpec, DigestedScrape> | null = null;
   const status = async (): Promise<StatusReport> => {
     const storeHealth = store.health();
     const notifier = dispatcher.health();
@@ -142,13 +142,14 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
   }
   const port = Number(new URL(http.url).port);
 
-  scheduler = new ScrapeScheduler<ScrapeTargetSpec, ScrapeResult>({
+  scheduler = new ScrapeScheduler<ScrapeTargetSpec, DigestedScrape>({
     targets: scrapeSpecs(config, port),
     intervalMs: config.intervalMs,
     timeoutMs: config.timeoutMs,
     concurrency: config.concurrency,
     clock,
-    runTarget: (target, signal) => scrapeTarget(target, { timeoutMs: config.timeoutMs, bodyLimitBytes: config.bodyLimitBytes, sampleLimit: config.sampleLimit, signal }, clock),
+    runTarget: async (target, signal) =>
+      monitor.digest(target.service, await scrapeTarget(target, { timeoutMs: config.timeoutMs, bodyLimitBytes: config.bodyLimitBytes, sampleLimit: config.sampleLimit, signal }, clock)),
     onCycleComplete: (results, cycle) => monitor.handleCycle(results, { durationMs: cycle.durationMs, skippedCycles: scheduler!.stats().skippedCycles }),
     onLoopError: (message) => logger.warn(message),
   });

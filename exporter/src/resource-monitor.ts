@@ -4,9 +4,8 @@
  * metrics, a handler to mount, and optionally its own HTTP server.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { SERVICE_LABEL, systemClock, type Clock, type HttpAuthConfig } from '@chroma-monitor/shared';
+import { SERVICE_LABEL, closeHttp, listenHttp, systemClock, type Clock, type HttpAuthConfig } from '@chroma-monitor/shared';
 import type { StatFs } from './collectors/disk-reader.js';
 import { readKernelFile, type FileReader } from './file-reader.js';
 import { createExporterRouter, createMetricsHandler, type MetricsHandler } from './metrics-handler.js';
@@ -69,19 +68,6 @@ function toStatus(service: string, snapshot: ResourceSnapshot): ResourceStatus {
   };
 }
 
-async function listen(server: Server, port: number, host: string): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const shown = address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
-  return `http://${address.family === 'IPv6' ? `[${shown}]` : shown}:${address.port}`;
-}
-
 /**
  * Starts monitoring `serviceName`. Returns at once: mount `metricsHandler`
  * right away; when `port` is given, await `ready` for the server's URL.
@@ -106,7 +92,7 @@ export function startResourceMonitoring(serviceName: string, options: ResourceMo
   let ready: Promise<string | null> = Promise.resolve(null);
   if (options.port !== undefined) {
     server = createServer(createExporterRouter(metricsHandler));
-    ready = listen(server, options.port, options.host ?? '0.0.0.0');
+    ready = listenHttp(server, options.port, options.host ?? '0.0.0.0');
   }
   let stopped = false;
   return {
@@ -121,9 +107,7 @@ export function startResourceMonitoring(serviceName: string, options: ResourceMo
       registry.clear();
       if (server) {
         await ready.catch(() => null);
-        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
-        server.closeAllConnections();
-        await closing;
+        await closeHttp(server);
       }
     },
   };

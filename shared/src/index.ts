@@ -12,6 +12,7 @@ export {
   PollerMetric,
 } from './metric-names.js';
 export { isAuthorized, authChallenge } from './http-auth.js';
+export { listenHttp, closeHttp } from './http-listen.js';
 export { RESOURCES, type Resource, LEVELS, type Level, levelSeverity, isLevel, isResource } from './types.js';
 export type {
   PercentThresholds,

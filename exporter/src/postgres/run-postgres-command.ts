@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
-import { errorMessage, parseSize, redactUrl } from '@chroma-monitor/shared';
+import { closeHttp, errorMessage, listenHttp, parseSize, redactUrl } from '@chroma-monitor/shared';
 import { createExporterRouter } from '../metrics-handler.js';
 import { createPostgresProbe, DEFAULT_PROBE_LIMIT_BYTES, DEFAULT_PROBE_SERVICE } from './postgres-probe.js';
 
@@ -80,24 +80,17 @@ export async function runPostgresCommand(argv: string[], streams: CommandStreams
 
   const probe = createPostgresProbe({ databaseUrl, service, limitBytes, logger: { warn: (m) => streams.stderr(`${m}\n`) } });
   const server = createServer(createExporterRouter(probe.metricsHandler));
+  let url: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
+    url = await listenHttp(server, port, host);
   } catch (error) {
     streams.stderr(`chroma-exporter postgres: cannot listen on ${host}:${port}: ${errorMessage(error)}\n`);
     await probe.close();
     return 1;
   }
-  const address = server.address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
-  streams.stdout(`chroma-exporter postgres: serving ${service} (${redactUrl(databaseUrl)}) on http://${host}:${actualPort}/metrics\n`);
+  streams.stdout(`chroma-exporter postgres: serving ${service} (${redactUrl(databaseUrl)}) on ${url}/metrics\n`);
   await streams.stopSignal;
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  await closeHttp(server);
   await probe.close();
   return 0;
 }

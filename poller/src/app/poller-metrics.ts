@@ -93,11 +93,4 @@ export class PollerMetrics {
     if (delta > 0) counter.inc(delta);
     this.#mirrored[key] = Math.max(total, this.#mirrored[key]);
   }
-
-  /** Removes every series of a service that is no longer a target. */
-  forgetService(service: string): void {
-    for (const metric of [this.#up, this.#scrapeDuration, this.#scrapeSamples]) metric.remove({ service });
-    for (const resource of RESOURCES) this.#alertLevel.remove({ service, resource });
-    // Counters keep their history: a removed target's failures still happened.
-  }
 }

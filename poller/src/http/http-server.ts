@@ -4,10 +4,9 @@
  * through the providers it is given and owns no state of its own.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
-import type { HttpAuthConfig } from '@chroma-monitor/shared';
+import { closeHttp, listenHttp, type HttpAuthConfig } from '@chroma-monitor/shared';
 import { authMiddleware } from './auth-middleware.js';
 
 export interface HttpProviders {
@@ -72,22 +71,6 @@ export interface RunningHttpServer {
 export async function startHttpServer(app: Express, host: string, port: number): Promise<RunningHttpServer> {
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    server,
-    url: `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const url = await listenHttp(server, port, host);
+  return { server, url, close: () => closeHttp(server) };
 }

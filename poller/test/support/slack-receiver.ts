@@ -18,6 +18,8 @@ export interface ScriptedResponse {
   headers?: Record<string, string>;
   /** Close the connection without answering. */
   hangUp?: boolean;
+  /** Answer only after this many milliseconds (a slow or hanging Slack). */
+  delayMs?: number;
 }
 
 export const WEBHOOK_PATH = '/services/T0000/B0000/XXXXsecretXXXX';
@@ -49,7 +51,11 @@ export class SlackReceiver {
           return;
         }
         this.requests.push({ at: Date.now(), path: req.url ?? '', headers: req.headers, body: JSON.parse(raw) });
-        res.writeHead(response.status, { 'Content-Type': 'text/plain', ...response.headers }).end(response.body ?? '');
+        const answer = () => {
+          if (!res.destroyed) res.writeHead(response.status, { 'Content-Type': 'text/plain', ...response.headers }).end(response.body ?? '');
+        };
+        if (response.delayMs) setTimeout(answer, response.delayMs);
+        else answer();
       });
     });
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

@@ -105,14 +105,15 @@ describe('NotificationDispatcher with the real outbox', () => {
     expect(await store.outbox.counts()).toEqual({ pending: 0, failed: 0 });
   });
 
-  it('429 with Retry-After: 2, twice: arrives once, each retry ≥ 2 s later', async () => {
-    receiver.script({ status: 429, body: 'rate_limited', headers: { 'Retry-After': '2' } }, { status: 429, body: 'rate_limited', headers: { 'Retry-After': '2' } });
+  it('429 with Retry-After: 2, three times: arrives once, each retry ≥ 2 s later', async () => {
+    const limited = { status: 429, body: 'rate_limited', headers: { 'Retry-After': '2' } };
+    receiver.script(limited, limited, limited);
     await make().enqueue([item('chroma-primary')]);
-    const requests = await receiver.waitForRequests(3, 10_000);
-    expect(requests[1]!.at - requests[0]!.at).toBeGreaterThanOrEqual(1_990);
-    expect(requests[2]!.at - requests[1]!.at).toBeGreaterThanOrEqual(1_990);
+    const requests = await receiver.waitForRequests(4, 12_000);
+    for (let i = 1; i < 4; i++) expect(requests[i]!.at - requests[i - 1]!.at).toBeGreaterThanOrEqual(1_990);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(receiver.requests).toHaveLength(3);
+    expect(receiver.requests).toHaveLength(4);
+    expect(await store.outbox.counts()).toEqual({ pending: 0, failed: 0 });
   }, 20_000);
 
   it('500s are retried with growing backoff until delivered once', async () => {

@@ -111,3 +111,32 @@ describe('store whose database is down at start', () => {
     }
   });
 });
+
+describe('a long outage with rows flowing', () => {
+  it('300 cycles of 6 services while unreachable: bounded, oldest dropped and counted, the rest in order', async () => {
+    const db = await createTestDatabase('chroma_long');
+    const proxy = new TcpProxy();
+    const port = await proxy.start();
+    const store = await openStore({ databaseUrl: db.urlVia('127.0.0.1', port), dataDir: '', bufferRows: 1_000, redactor: new Redactor(), logger, connectTimeoutMs: 300 });
+    try {
+      await proxy.cut();
+      // Five minutes at a 1 s interval is 300 cycles; the buffer does not depend on wall time, only on rows.
+      for (let cycle = 0; cycle < 300; cycle++) {
+        store.history.append(Array.from({ length: 6 }, (_, s) => ({ service: `svc-${s}`, recordedAt: T0 + cycle * 1000, memoryPercent: cycle, cpuPercent: null, diskUsagePercent: null, diskFreeGb: null })));
+        if (cycle % 50 === 0) await store.history.flush();
+      }
+      expect(store.health()).toMatchObject({ ok: false, bufferedRows: 1_000, droppedRows: 800 });
+      await proxy.restore();
+      await store.history.flush();
+      const { rows } = await db.query<{ memory_percent: number; n: number }>('SELECT memory_percent, count(*)::int AS n FROM service_resource_metrics GROUP BY 1 ORDER BY 1');
+      // 1,800 rows, 1,000 kept: the last 166 cycles whole, plus 4 of the 6 rows of cycle 133.
+      expect(rows[0]).toEqual({ memory_percent: 133, n: 4 });
+      expect(rows.slice(1).every((r, i) => r.memory_percent === 134 + i && r.n === 6)).toBe(true);
+      expect(rows.at(-1)!.memory_percent).toBe(299);
+    } finally {
+      await store.close();
+      await proxy.stop();
+      await db.drop();
+    }
+  });
+});

@@ -4,14 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redactor } from '@chroma-monitor/shared';
-import { freePort, spawnNode, type SpawnedProcess } from '../../test-support/net.js';
 import { createTestDatabase, type TestDatabase } from '../../test-support/postgres.js';
-import { startPrometheus, type RunningPrometheus } from '../../test-support/prometheus.js';
+import { startScrapedStack, type ScrapedStack } from '../../test-support/scraped-stack.js';
 import { requireTool } from '../../test-support/tools.js';
 import { openStore, type Store } from '../src/store/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const EXPORTER_CLI = `${ROOT}exporter/dist/cli.js`;
 const prometheusBinary = requireTool('prometheus', 'prometheus');
 const dockerCompose = requireTool('docker-compose', 'docker-compose');
 
@@ -29,36 +27,22 @@ const promql = (expr: string) => expr.replaceAll('$service', '.*').replaceAll('$
 const sql = (text: string) => text.replaceAll('$__timeFilter(recorded_at)', "recorded_at BETWEEN now() - interval '24 hours' AND now()");
 
 describe.skipIf(!prometheusBinary)('Grafana "Service resources": every PromQL panel returns data from a real Prometheus', () => {
-  let db: TestDatabase;
-  let sidecar: SpawnedProcess;
-  let probe: SpawnedProcess;
-  let prometheus: RunningPrometheus;
+  let stack: ScrapedStack;
 
   beforeAll(async () => {
-    db = await createTestDatabase('chroma_dash_prom');
-    const [sidecarPort, probePort] = [await freePort(), await freePort()];
-    sidecar = spawnNode(EXPORTER_CLI, ['--service', 'chroma-primary', '--port', String(sidecarPort), '--host', '127.0.0.1', '--disk', '/']);
-    probe = spawnNode(EXPORTER_CLI, ['postgres', '--database-url', db.url, '--port', String(probePort), '--host', '127.0.0.1']);
-    await Promise.all([sidecar.waitForOutput(/listening on/), probe.waitForOutput(/serving/)]);
-    prometheus = await startPrometheus(prometheusBinary!, [
-      { job: 'chroma', url: `http://127.0.0.1:${sidecarPort}/metrics` },
-      { job: 'chroma-metadata', url: `http://127.0.0.1:${probePort}/metrics` },
-    ]);
+    stack = await startScrapedStack(prometheusBinary!, 'chroma_dash_prom');
     // rate() needs two samples: wait for a few scrapes.
-    await prometheus.waitFor('count_over_time(resource_cpu_seconds_total[1m]) >= 3', undefined, 30_000);
+    await stack.prometheus.waitFor('count_over_time(resource_cpu_seconds_total[1m]) >= 3', undefined, 30_000);
   }, 60_000);
 
   afterAll(async () => {
-    await prometheus?.stop();
-    await sidecar?.stop();
-    await probe?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
   it('each query returns at least one series', async () => {
     for (const panel of await panels('service-resources.json')) {
       for (const target of panel.targets) {
-        const results = await prometheus.query(promql(target.expr!));
+        const results = await stack.prometheus.query(promql(target.expr!));
         expect(results.length, `${panel.title}: ${target.expr}`).toBeGreaterThan(0);
       }
     }

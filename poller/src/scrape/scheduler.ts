@@ -170,11 +170,18 @@ export class ScrapeScheduler<T extends { service: string }, R> {
         const result = await limit(async () => {
           if (stopping.aborted) return undefined; // queued behind the cap when stop() came: not started
           lateness.push(Math.max(0, clock.now() - plannedAt));
+          // A signal per scrape: listeners added by the HTTP client die with it instead of piling up
+          // on one long-lived signal (one per scrape, forever, was a leak).
+          const scrape = new AbortController();
+          const abort = () => scrape.abort();
+          signal.addEventListener('abort', abort, { once: true });
           try {
-            return await this.#options.runTarget(target, signal);
+            return await this.#options.runTarget(target, scrape.signal);
           } catch (error) {
             this.#options.onLoopError?.(`scrape of ${target.service} threw: ${errorMessage(error)}`);
             return undefined;
+          } finally {
+            signal.removeEventListener('abort', abort);
           }
         });
         if (result !== undefined) results.set(target.service, result);
@@ -198,11 +205,15 @@ export class ScrapeScheduler<T extends { service: string }, R> {
     const delay = at - this.#options.clock.now();
     if (delay <= 0 || signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      const handle = this.#timers.setTimeout(resolve, delay);
-      signal.addEventListener('abort', () => {
+      const onAbort = () => {
         this.#timers.clearTimeout(handle);
         resolve();
-      }, { once: true });
+      };
+      const handle = this.#timers.setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, delay);
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

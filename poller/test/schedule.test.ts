@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '@chroma-monitor/shared';
 import { ScrapeScheduler, scheduleOffsetMs } from '../src/scrape/index.js';
@@ -25,7 +26,7 @@ describe('ScrapeScheduler (fake timers)', () => {
     vi.useRealTimers();
   });
 
-  function make(runTarget: (t: { service: string }) => Promise<string>, options: { concurrency?: number } = {}) {
+  function make(runTarget: (t: { service: string }, signal: AbortSignal) => Promise<string>, options: { concurrency?: number } = {}) {
     const cycles: Array<{ index: number; startedAt: number; results: Map<string, string> }> = [];
     const errors: string[] = [];
     const scheduler = new ScrapeScheduler({
@@ -92,6 +93,21 @@ describe('ScrapeScheduler (fake timers)', () => {
     const stopping = scheduler.stop({ drainMs: 0 });
     await vi.advanceTimersByTimeAsync(30_000);
     await stopping;
+  });
+
+  it('gives each scrape its own abort signal, so client listeners cannot pile up (a leak in soak runs)', async () => {
+    const signals: AbortSignal[] = [];
+    const { scheduler } = make(async (_t, signal) => {
+      signal.addEventListener('abort', () => undefined); // what an HTTP client does per request
+      signals.push(signal);
+      return 'ok';
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(95_000);
+    await scheduler.stop({ drainMs: 0 });
+    expect(signals.length).toBeGreaterThanOrEqual(60);
+    expect(new Set(signals).size).toBe(signals.length);
+    expect(getEventListeners(signals[0]!, 'abort')).toHaveLength(1);
   });
 
   it('records a throwing target and goes on with the others', async () => {

@@ -53,6 +53,8 @@ interface BodyState {
   /** Metric names and their histogram/summary family names that have samples: a later TYPE for them is an error. */
   sampledFamilies: Set<string>;
   seriesKeys: Set<string>;
+  /** Set by parseLabels: the label text was already canonical (sorted names, no blanks, no trailing comma). */
+  labelsCanonical: boolean;
   sampleLimit: number;
 }
 
@@ -148,19 +150,30 @@ function parseComment(text: string, start: number, end: number, state: BodyState
 }
 
 /** Parses `{name="value",...}` starting at the `{`; returns the index after `}`. */
-function parseLabels(text: string, start: number, end: number, labels: Record<string, string>): number | LineProblem {
+function parseLabels(text: string, start: number, end: number, labels: Record<string, string>, state: BodyState): number | LineProblem {
   let i = start + 1;
+  let canonical = true;
+  let previousName = '';
   for (;;) {
+    const before = i;
     i = skipBlanks(text, i, end);
+    if (i !== before) canonical = false;
     if (i >= end) return new LineProblem('unterminated label set');
-    if (text.charCodeAt(i) === CLOSE_BRACE) return i + 1;
+    if (text.charCodeAt(i) === CLOSE_BRACE) {
+      state.labelsCanonical = false; // "{}" or a trailing comma: rebuild the key
+      return i + 1;
+    }
     const nameStart = i;
     if (!isLabelStart(text.charCodeAt(i))) return new LineProblem('invalid label name');
     i++;
     while (i < end && isLabelChar(text.charCodeAt(i))) i++;
     const name = text.slice(nameStart, i);
+    if (name <= previousName) canonical = false;
+    previousName = name;
+    if (isBlank(text.charCodeAt(i))) canonical = false;
     i = skipBlanks(text, i, end);
     if (text.charCodeAt(i) !== EQUALS) return new LineProblem(`expected "=" after label name "${name}"`);
+    if (isBlank(text.charCodeAt(i + 1))) canonical = false;
     i = skipBlanks(text, i + 1, end);
     if (text.charCodeAt(i) !== QUOTE) return new LineProblem(`expected quoted value for label "${name}"`);
     i++;
@@ -187,28 +200,37 @@ function parseLabels(text: string, start: number, end: number, labels: Record<st
     i++;
     if (Object.prototype.hasOwnProperty.call(labels, name)) return new LineProblem(`duplicate label name "${name}"`);
     labels[name] = value;
+    if (isBlank(text.charCodeAt(i))) canonical = false;
     i = skipBlanks(text, i, end);
     const separator = text.charCodeAt(i);
     if (separator === COMMA) {
       i++;
+      if (text.charCodeAt(skipBlanks(text, i, end)) === CLOSE_BRACE) canonical = false; // trailing comma
       continue;
     }
-    if (separator === CLOSE_BRACE) return i + 1;
+    if (separator === CLOSE_BRACE) {
+      state.labelsCanonical = canonical;
+      return i + 1;
+    }
     return new LineProblem(`expected "," or "}" after label "${name}"`);
   }
 }
 
-/** Unambiguous identity of a series (length-prefixed, so any label text is safe). */
-function seriesKey(name: string, labels: Record<string, string>): string {
+const escapeLabelValue = (value: string) => value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+
+/**
+ * The identity of a series: its canonical text `name{a="x",b="y"}` (names
+ * sorted, values escaped as the format writes them). Most exporters already
+ * write labels that way, so the raw text is used as is when it is canonical,
+ * and only other spellings are rebuilt: the same series written two ways
+ * still collides.
+ */
+function seriesKey(name: string, labels: Record<string, string>, rawLabels: string | null): string {
+  if (rawLabels !== null) return name + rawLabels;
   const names = Object.keys(labels);
   if (names.length === 0) return name;
   if (names.length > 1) names.sort();
-  let key = name;
-  for (const label of names) {
-    const value = labels[label]!;
-    key += `|${label.length}:${label}${value.length}:${value}`;
-  }
-  return key;
+  return `${name}{${names.map((label) => `${label}="${escapeLabelValue(labels[label]!)}"`).join(',')}}`;
 }
 
 function parseSample(text: string, start: number, end: number, state: BodyState): LineProblem | null {
@@ -217,9 +239,11 @@ function parseSample(text: string, start: number, end: number, state: BodyState)
   const name = text.slice(start, nameEnd);
   const labels: Record<string, string> = {};
   let i = nameEnd;
+  let rawLabels: string | null = null;
   if (text.charCodeAt(i) === OPEN_BRACE) {
-    const after = parseLabels(text, i, end, labels);
+    const after = parseLabels(text, i, end, labels, state);
     if (after instanceof LineProblem) return after;
+    if (state.labelsCanonical) rawLabels = text.slice(i, after);
     i = after;
   }
   if (i < end && !isBlank(text.charCodeAt(i))) return new LineProblem(`unexpected character after metric name "${name}"`);
@@ -237,7 +261,7 @@ function parseSample(text: string, start: number, end: number, state: BodyState)
     timestampMs = timestamp;
     if (skipBlanks(text, timestampEnd, end) !== end) return new LineProblem('unexpected text after timestamp');
   }
-  const key = seriesKey(name, labels);
+  const key = seriesKey(name, labels, rawLabels);
   if (state.seriesKeys.has(key)) return new LineProblem(`duplicate series for metric "${name}"`);
   state.seriesKeys.add(key);
   if (!state.sampledFamilies.has(name)) {
@@ -263,6 +287,7 @@ export function parseExposition(body: Uint8Array | string, options: ParseOptions
     helps: new Set(),
     sampledFamilies: new Set(),
     seriesKeys: new Set(),
+    labelsCanonical: true,
     sampleLimit: options.sampleLimit ?? 0,
   };
   // Prometheus does not skip a byte order mark: it is not a valid start of a line.

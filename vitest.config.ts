@@ -16,5 +16,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Everything printed during the suite is captured and scanned for secrets at the end.
+    setupFiles: ['test-support/capture-setup.ts'],
+    globalSetup: ['test-support/secret-scan.ts'],
   },
 });

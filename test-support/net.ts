@@ -1,6 +1,7 @@
 /** Ports and processes for tests: everything on 127.0.0.1, everything closed after. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { captureOutput } from './captured-output.js';
 
 /** A port that was free a moment ago (bound on 127.0.0.1, then released). */
 export async function freePort(): Promise<number> {
@@ -32,7 +33,12 @@ export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv
   };
   child.stdout!.on('data', append);
   child.stderr!.on('data', append);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      captureOutput(output); // for the end-of-suite secret scan
+      resolve(code);
+    }),
+  );
   return {
     child,
     output: () => output,

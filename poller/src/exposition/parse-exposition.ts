@@ -7,43 +7,15 @@
  * Hand-written over char codes because the poller parses every target every
  * interval; see BENCHMARKS.md for the comparison with the npm parsers.
  */
-import { ErrorCode } from '@chroma-monitor/shared';
 import { parseSampleValue, parseTimestamp } from './number-syntax.js';
+import { ErrorCode } from '@chroma-monitor/shared';
+import { parseLabels, seriesKey } from './label-set.js';
+import { BOM, CR, HASH, LF, LineProblem, OPEN_BRACE, isBlank, scanName, skipBlanks, tokenEnd } from './scan.js';
 import { ExpositionError, type MetricType, type ParseOptions, type ParseOutcome, type Sample } from './types.js';
-
-const TAB = 9;
-const LF = 10;
-
-const CR = 13;
-const SPACE = 32;
-const QUOTE = 34;
-const HASH = 35;
-const COMMA = 44;
-const EQUALS = 61;
-const BACKSLASH = 92;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const BOM = 0xfeff;
 
 const METRIC_TYPES = new Set<string>(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 /** Series names that belong to a histogram or summary family of the base name. */
 const FAMILY_SUFFIXES = ['_bucket', '_sum', '_count', '_total', '_created'];
-
-const isBlank = (code: number) => code === SPACE || code === TAB;
-const isLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-const isDigit = (code: number) => code >= 48 && code <= 57;
-const isNameStart = (code: number) => isLetter(code) || code === 95 || code === 58; // _ :
-const isNameChar = (code: number) => isNameStart(code) || isDigit(code);
-const isLabelStart = (code: number) => isLetter(code) || code === 95;
-const isLabelChar = (code: number) => isLabelStart(code) || isDigit(code);
-
-/** A problem found on a line; turned into an ExpositionError with the line number by the caller. */
-class LineProblem {
-  constructor(
-    readonly message: string,
-    readonly code: ErrorCode = ErrorCode.ScrapeParse,
-  ) {}
-}
 
 /** Per-body state: what was declared and seen so far. */
 interface BodyState {
@@ -79,25 +51,6 @@ function decode(body: Uint8Array): string | ExpositionError {
     }
     return new ExpositionError(line, 'invalid UTF-8', '');
   }
-}
-
-function scanName(text: string, from: number, end: number): number {
-  if (from >= end || !isNameStart(text.charCodeAt(from))) return from;
-  let i = from + 1;
-  while (i < end && isNameChar(text.charCodeAt(i))) i++;
-  return i;
-}
-
-function skipBlanks(text: string, from: number, end: number): number {
-  let i = from;
-  while (i < end && isBlank(text.charCodeAt(i))) i++;
-  return i;
-}
-
-function tokenEnd(text: string, from: number, end: number): number {
-  let i = from;
-  while (i < end && !isBlank(text.charCodeAt(i))) i++;
-  return i;
 }
 
 /** HELP text: only `\\` and `\n` are escapes. */
@@ -147,90 +100,6 @@ function parseComment(text: string, start: number, end: number, state: BodyState
   }
   state.types.set(name, type as MetricType);
   return null;
-}
-
-/** Parses `{name="value",...}` starting at the `{`; returns the index after `}`. */
-function parseLabels(text: string, start: number, end: number, labels: Record<string, string>, state: BodyState): number | LineProblem {
-  let i = start + 1;
-  let canonical = true;
-  let previousName = '';
-  for (;;) {
-    const before = i;
-    i = skipBlanks(text, i, end);
-    if (i !== before) canonical = false;
-    if (i >= end) return new LineProblem('unterminated label set');
-    if (text.charCodeAt(i) === CLOSE_BRACE) {
-      state.labelsCanonical = false; // "{}" or a trailing comma: rebuild the key
-      return i + 1;
-    }
-    const nameStart = i;
-    if (!isLabelStart(text.charCodeAt(i))) return new LineProblem('invalid label name');
-    i++;
-    while (i < end && isLabelChar(text.charCodeAt(i))) i++;
-    const name = text.slice(nameStart, i);
-    if (name <= previousName) canonical = false;
-    previousName = name;
-    if (isBlank(text.charCodeAt(i))) canonical = false;
-    i = skipBlanks(text, i, end);
-    if (text.charCodeAt(i) !== EQUALS) return new LineProblem(`expected "=" after label name "${name}"`);
-    if (isBlank(text.charCodeAt(i + 1))) canonical = false;
-    i = skipBlanks(text, i + 1, end);
-    if (text.charCodeAt(i) !== QUOTE) return new LineProblem(`expected quoted value for label "${name}"`);
-    i++;
-    let value = '';
-    let chunkStart = i;
-    for (;;) {
-      if (i >= end) return new LineProblem(`unterminated value for label "${name}"`);
-      const code = text.charCodeAt(i);
-      if (code === QUOTE) break;
-      if (code === BACKSLASH) {
-        value += text.slice(chunkStart, i);
-        const next = text.charCodeAt(i + 1);
-        if (next === BACKSLASH) value += '\\';
-        else if (next === QUOTE) value += '"';
-        else if (next === 110) value += '\n'; // n
-        else return new LineProblem(`invalid escape sequence "\\${text[i + 1] ?? ''}" in label "${name}"`);
-        i += 2;
-        chunkStart = i;
-        continue;
-      }
-      i++;
-    }
-    value += text.slice(chunkStart, i);
-    i++;
-    if (Object.prototype.hasOwnProperty.call(labels, name)) return new LineProblem(`duplicate label name "${name}"`);
-    labels[name] = value;
-    if (isBlank(text.charCodeAt(i))) canonical = false;
-    i = skipBlanks(text, i, end);
-    const separator = text.charCodeAt(i);
-    if (separator === COMMA) {
-      i++;
-      if (text.charCodeAt(skipBlanks(text, i, end)) === CLOSE_BRACE) canonical = false; // trailing comma
-      continue;
-    }
-    if (separator === CLOSE_BRACE) {
-      state.labelsCanonical = canonical;
-      return i + 1;
-    }
-    return new LineProblem(`expected "," or "}" after label "${name}"`);
-  }
-}
-
-const escapeLabelValue = (value: string) => value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
-
-/**
- * The identity of a series: its canonical text `name{a="x",b="y"}` (names
- * sorted, values escaped as the format writes them). Most exporters already
- * write labels that way, so the raw text is used as is when it is canonical,
- * and only other spellings are rebuilt: the same series written two ways
- * still collides.
- */
-function seriesKey(name: string, labels: Record<string, string>, rawLabels: string | null): string {
-  if (rawLabels !== null) return name + rawLabels;
-  const names = Object.keys(labels);
-  if (names.length === 0) return name;
-  if (names.length > 1) names.sort();
-  return `${name}{${names.map((label) => `${label}="${escapeLabelValue(labels[label]!)}"`).join(',')}}`;
 }
 
 function parseSample(text: string, start: number, end: number, state: BodyState): LineProblem | null {

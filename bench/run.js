@@ -5,7 +5,7 @@ import { machine } from './lib.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-const BENCHES = ['parser-bench.js', 'exporter-bench.js', 'store-bench.js', 'poller-bench.js', 'alert-latency-bench.js'];
+const BENCHES = ['parser-bench.js', 'exporter-bench.js', 'store-bench.js', 'db-growth-bench.js', 'poller-bench.js', 'capacity-bench.js', 'alert-latency-bench.js'];
 
 const sections = [];
 const started = Date.now();

@@ -108,7 +108,7 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
       database: monitor.databaseView(),
       store: { ok: storeHealth.ok, kind: store.kind, bufferedRows: storeHealth.bufferedRows, droppedRows: storeHealth.droppedRows, lastError: storeHealth.lastError },
       notifier: { ok: notifier.ok, destination: sender.destination, pending: notifier.pending, lastError: notifier.lastError },
-      scheduler: { intervalMs: config.intervalMs, cycles: stats?.cycles ?? 0, skippedCycles: stats?.skippedCycles ?? 0, lastCycleMs: stats?.lastCycleMs ?? null },
+      scheduler: { intervalMs: config.intervalMs, cycles: stats?.cycles ?? 0, skippedCycles: stats?.skippedCycles ?? 0, lastCycleMs: stats?.lastCycleMs ?? null, lastCycleLatenessP99Ms: stats?.lastCycleLatenessP99Ms ?? null },
     });
   };
   const PAGE_HISTORY_MS = 6 * 3_600_000;

@@ -57,7 +57,7 @@ export interface StatusReport {
   } | null;
   store: { ok: boolean; kind: string; buffered_rows: number; dropped_rows: number; last_error: string | null };
   notifier: { ok: boolean; destination: 'slack' | 'stdout'; pending: number; last_error: string | null };
-  scheduler: { interval_seconds: number; cycles: number; skipped_cycles: number; last_cycle_seconds: number | null };
+  scheduler: { interval_seconds: number; cycles: number; skipped_cycles: number; last_cycle_seconds: number | null; last_cycle_start_lateness_p99_seconds: number | null };
 }
 
 export interface StatusInputs {
@@ -66,7 +66,7 @@ export interface StatusInputs {
   database: DatabaseView | null;
   store: { ok: boolean; kind: string; bufferedRows: number; droppedRows: number; lastError: string | null };
   notifier: { ok: boolean; destination: 'slack' | 'stdout'; pending: number; lastError: string | null };
-  scheduler: { intervalMs: number; cycles: number; skippedCycles: number; lastCycleMs: number | null };
+  scheduler: { intervalMs: number; cycles: number; skippedCycles: number; lastCycleMs: number | null; lastCycleLatenessP99Ms: number | null };
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -116,6 +116,8 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
       cycles: inputs.scheduler.cycles,
       skipped_cycles: inputs.scheduler.skippedCycles,
       last_cycle_seconds: inputs.scheduler.lastCycleMs === null ? null : inputs.scheduler.lastCycleMs / 1000,
+      // How late scrapes started against their planned offset: the first sign of an overloaded poller.
+      last_cycle_start_lateness_p99_seconds: inputs.scheduler.lastCycleLatenessP99Ms === null ? null : inputs.scheduler.lastCycleLatenessP99Ms / 1000,
     },
   };
 }

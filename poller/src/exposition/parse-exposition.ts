@@ -10,7 +10,7 @@
 import { parseSampleValue, parseTimestamp } from './number-syntax.js';
 import { ErrorCode } from '@chroma-monitor/shared';
 import { parseLabels, seriesKey } from './label-set.js';
-import { BOM, CR, HASH, LF, LineProblem, OPEN_BRACE, isBlank, scanName, skipBlanks, tokenEnd } from './scan.js';
+import { BACKSLASH, BOM, CR, HASH, LF, LineProblem, OPEN_BRACE, isBlank, scanName, skipBlanks, tokenEnd } from './scan.js';
 import { ExpositionError, type MetricType, type ParseOptions, type ParseOutcome, type Sample } from './types.js';
 
 const METRIC_TYPES = new Set<string>(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
@@ -53,22 +53,18 @@ function decode(body: Uint8Array): string | ExpositionError {
   }
 }
 
-/** HELP text: only `\\` and `\n` are escapes. */
-function unescapeHelp(raw: string): string | LineProblem {
-  if (!raw.includes('\\')) return raw;
-  let out = '';
-  for (let i = 0; i < raw.length; i++) {
-    const char = raw[i];
-    if (char !== '\\') {
-      out += char;
-      continue;
+/**
+ * HELP text allows only the escapes `\\` and `\n`. The text itself is not
+ * kept (the poller has no use for it), so it is checked in place, not copied.
+ */
+function checkHelpEscapes(text: string, from: number, end: number): LineProblem | null {
+  for (let i = text.indexOf('\\', from); i !== -1 && i < end; i = text.indexOf('\\', i + 2)) {
+    const next = text.charCodeAt(i + 1);
+    if (i + 1 >= end || (next !== BACKSLASH && next !== 110)) {
+      return new LineProblem(`invalid escape sequence "\\${i + 1 < end ? text[i + 1] : ''}" in HELP text`);
     }
-    const next = raw[++i];
-    if (next === '\\') out += '\\';
-    else if (next === 'n') out += '\n';
-    else return new LineProblem(`invalid escape sequence "\\${next ?? ''}" in HELP text`);
   }
-  return out;
+  return null;
 }
 
 function parseComment(text: string, start: number, end: number, state: BodyState): LineProblem | null {
@@ -85,8 +81,8 @@ function parseComment(text: string, start: number, end: number, state: BodyState
   i = skipBlanks(text, nameEnd, end);
   if (keyword === 'HELP') {
     if (state.helps.has(name)) return new LineProblem(`second HELP line for metric "${name}"`);
-    const help = unescapeHelp(text.slice(i, end));
-    if (help instanceof LineProblem) return help;
+    const problem = checkHelpEscapes(text, i, end);
+    if (problem) return problem;
     state.helps.add(name);
     return null;
   }

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '@chroma-monitor/shared';
-import { runPostgresCommand } from './postgres/index.js';
 import { startResourceMonitoring } from './resource-monitor.js';
 
 const USAGE = `Usage: chroma-exporter --service NAME [--port 9464] [--host 0.0.0.0] [--disk PATH]... [--bearer-token-file FILE]
@@ -83,7 +82,8 @@ async function runSidecar(argv: string[]): Promise<number> {
 }
 
 const [first, ...rest] = process.argv.slice(2);
-const run = first === 'postgres' ? runPostgresCommand(rest) : runSidecar(process.argv.slice(2));
+// The probe (and pg) is loaded only for `chroma-exporter postgres`: the sidecar stays small.
+const run = first === 'postgres' ? import('./postgres/index.js').then((m) => m.runPostgresCommand(rest)) : runSidecar(process.argv.slice(2));
 run.then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -1,0 +1,76 @@
+// Footprint: the poller's RSS with six targets and an external PostgreSQL over many simulated hours of
+// cycles (a short interval stands in for 30 s), and the sidecar's RSS over 10,000 scrapes. Flat is the goal.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { stringify } from 'yaml';
+import { createBenchDatabase, freePort, rssMb, sleep, start, stop, table } from './lib.js';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const CYCLES_PER_HOUR = 120; // at the default 30 s interval
+
+async function pollerFootprint(hours) {
+  const farm = await start(process.execPath, [here('./capacity-farm-server.js'), '6', '1'], /ports \[.*\]/);
+  const [port] = JSON.parse(/ports (\[.*\])/.exec(farm.startOutput)[1]);
+  const db = await createBenchDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'chroma-footprint-'));
+  const pollerPort = await freePort();
+  writeFileSync(join(dir, 'monitor.yaml'), stringify({
+    interval: '200ms', timeout: '100ms', listen: { host: '127.0.0.1', port: pollerPort },
+    targets: ['chroma-primary', 'chroma-replica', 'chroma-load-balancer', 'chroma-sync', 'chroma-metadata', 'chroma-monitor'].map((service, i) => ({ service, url: `http://127.0.0.1:${port}/t${i}/metrics` })),
+  }));
+  const poller = await start(process.execPath, [here('../poller/dist/cli.js'), 'run', '--config', join(dir, 'monitor.yaml')], /listening on/, { DATABASE_URL: db.url, SLACK_WEBHOOK_URL: '' });
+  const cycles = async () => (await (await fetch(`http://127.0.0.1:${pollerPort}/status`)).json()).scheduler.cycles;
+  const points = [];
+  try {
+    for (let hour = 0; hour <= hours; hour++) {
+      while ((await cycles()) < hour * CYCLES_PER_HOUR + 1) await sleep(200);
+      points.push({ hour, rss: rssMb(poller.pid) });
+    }
+  } finally {
+    await stop(poller);
+    await stop(farm);
+    await db.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return points;
+}
+
+async function sidecarFootprint(scrapes, step) {
+  const port = await freePort();
+  const sidecar = await start(process.execPath, [here('../exporter/dist/cli.js'), '--service', 'bench', '--port', String(port), '--host', '127.0.0.1', '--disk', '/'], /listening/);
+  const points = [{ scrapes: 0, rss: rssMb(sidecar.pid) }];
+  try {
+    for (let done = step; done <= scrapes; done += step) {
+      await autocannon({ url: `http://127.0.0.1:${port}/metrics`, connections: 1, amount: step });
+      points.push({ scrapes: done, rss: rssMb(sidecar.pid) });
+    }
+  } finally {
+    await stop(sidecar);
+  }
+  return points;
+}
+
+export async function run({ quick }) {
+  const hours = quick ? 1 : 10;
+  const poller = await pollerFootprint(hours);
+  const sidecar = await sidecarFootprint(10_000, quick ? 10_000 : 2_000);
+  return {
+    title: 'Footprint',
+    markdown: [
+      `Poller: six local exporter-like targets, external PostgreSQL, interval 200 ms standing in for 30 s (${CYCLES_PER_HOUR} cycles = one hour), RSS after each simulated hour:`,
+      '',
+      table(['simulated hours', ...poller.map((p) => String(p.hour))], [['poller RSS MB', ...poller.map((p) => p.rss.toFixed(0))]]),
+      '',
+      'Sidecar (`chroma-exporter`), RSS as scrapes accumulate:',
+      '',
+      table(['scrapes', ...sidecar.map((p) => p.scrapes.toLocaleString('en'))], [['sidecar RSS MB', ...sidecar.map((p) => p.rss.toFixed(0))]]),
+      '',
+      `Goals: poller ≤ 80 MB (${poller.at(-1).rss <= 80 ? 'met' : 'not met'}), sidecar ≤ 60 MB after 10,000 scrapes (${sidecar.at(-1).rss <= 60 ? 'met' : 'not met'}).`,
+    ].join('\n'),
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log((await run({ quick: process.argv.includes('--quick') })).markdown);

@@ -74,6 +74,11 @@ for (let minute = 1; minute <= MINUTES; minute++) {
   samples.push({ minute, rss: rssMb(poller.pid), buffered: status.store.buffered_rows, dropped: status.store.dropped_rows, alerts: alerts.length });
   process.stderr.write(`soak: minute ${minute}: RSS ${rssMb(poller.pid).toFixed(0)} MB, buffered ${status.store.buffered_rows}, alerts ${alerts.length}\n`);
 }
+// Failed scrapes by reason: 503s are the churn; anything else (timeouts under load) explains served-but-not-stored rows.
+const failures = {};
+for (const match of (await (await fetch(`http://127.0.0.1:${pollerPort}/metrics`)).text()).matchAll(/^scrape_failures_total\{service="[^"]*",code="([^"]+)"\} (\d+)$/gm)) {
+  failures[match[1]] = (failures[match[1]] ?? 0) + Number(match[2]);
+}
 await stop(poller);
 const { default: pg } = await import('pg');
 const client = new pg.Client({ connectionString: db.url });
@@ -89,7 +94,9 @@ const servedTotal = served.reduce((a, b) => a + b, 0);
 const storedTotal = [...rows.values()].reduce((a, b) => a + b, 0);
 const perTargetGap = served.map((n, i) => n - (rows.get(`t${i}`) ?? 0));
 // Duplicates: the same alert text twice within 10 s (a genuine repeat is a cooldown apart).
-const duplicates = alerts.filter((a, i) => alerts.slice(0, i).some((b) => b.text === a.text && a.at - b.at < 10_000)).length;
+const duplicateAlerts = alerts.filter((a, i) => alerts.slice(0, i).some((b) => b.text === a.text && a.at - b.at < 10_000));
+const duplicates = duplicateAlerts.length;
+const minute = (at) => ((at - started) / 60_000).toFixed(1);
 const report = [
   '# Soak run',
   '',
@@ -99,7 +106,8 @@ const report = [
   table(['minute', 'poller RSS MB', 'rows buffered', 'rows dropped', 'alerts received'], samples.map((s) => [s.minute, s.rss.toFixed(0), s.buffered, s.dropped, s.alerts])),
   '',
   `Scrapes answered 200 by the farm: ${servedTotal}. Rows stored: ${storedTotal} (per target, served − stored: min ${Math.min(...perTargetGap)}, max ${Math.max(...perTargetGap)}; the last scrapes before shutdown may be in flight).`,
-  `Rows dropped by the buffer: ${samples.at(-1).dropped} (bound: 100,000). Alerts received: ${alerts.length}; duplicates (same text within 10 s): ${duplicates}.`,
+  `Failed scrapes by reason: ${Object.entries(failures).map(([code, n]) => `${code} ${n}`).join(', ') || 'none'} (SCRAPE_HTTP_STATUS is the churn: 503s are not "served"; a timeout after the farm answered is served but not stored).`,
+  `Rows dropped by the buffer: ${samples.at(-1).dropped} (bound: 100,000). Alerts received: ${alerts.length}; duplicates (same text within 10 s): ${duplicates}${duplicates ? ` at minute ${duplicateAlerts.map((a) => minute(a.at)).join(', ')}` : ''}.`,
   '',
 ].join('\n');
 writeFileSync(here('../SOAK.md'), report);

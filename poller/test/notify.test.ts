@@ -187,10 +187,36 @@ describe('NotificationDispatcher with the real outbox', () => {
     expect(receiver.requests).toHaveLength(1);
     failMark = false;
     // A new process (restart) reads the outbox: the unmarked message goes once more, then never again.
+    // (The first process, had it lived, would not re-send it: see the next test.)
     const second = new NotificationDispatcher({ outbox: store.outbox, sender: new SlackWebhookSender(receiver.url), render, clock: systemClock, redactor: new Redactor(), logger });
     await second.deliverDue();
     await second.deliverDue();
     expect(receiver.requests).toHaveLength(2);
+    expect(await store.outbox.counts()).toEqual({ pending: 0, failed: 0 });
+  });
+
+  it('the database fails only while marking (a restart): the same process marks it later and does not re-send', async () => {
+    let failMark = true;
+    const flaky: OutboxPort = {
+      enqueue: (items) => store.outbox.enqueue(items),
+      due: (now, limit) => store.outbox.due(now, limit),
+      markSent: async (ids, at) => {
+        if (failMark) throw new Error('terminating connection due to administrator command');
+        return store.outbox.markSent(ids, at);
+      },
+      markRetry: (ids, e, at) => store.outbox.markRetry(ids, e, at),
+      markFailed: (ids, e) => store.outbox.markFailed(ids, e),
+      counts: () => store.outbox.counts(),
+    };
+    const d = new NotificationDispatcher({ outbox: flaky, sender: new SlackWebhookSender(receiver.url), render, clock: systemClock, minIntervalMs: 0, redactor: new Redactor(), logger });
+    await d.enqueue([item('chroma-primary')]);
+    await d.deliverDue();
+    await d.deliverDue();
+    expect(receiver.requests).toHaveLength(1);
+    expect(await store.outbox.counts()).toEqual({ pending: 1, failed: 0 });
+    failMark = false;
+    await d.deliverDue();
+    expect(receiver.requests).toHaveLength(1);
     expect(await store.outbox.counts()).toEqual({ pending: 0, failed: 0 });
   });
 

@@ -67,6 +67,12 @@ export interface DispatcherHealth {
 export class NotificationDispatcher {
   readonly #o: Required<Omit<DispatcherOptions, 'onSent' | 'onFailed'>> & Pick<DispatcherOptions, 'onSent' | 'onFailed'>;
   #memory: MemoryItem[] = [];
+  /**
+   * Delivered but not yet marked in the outbox (the database failed at that moment): never sent
+   * again by this process, and marked as soon as the database answers. Only a crash in that
+   * window can still cause the one duplicate at-least-once delivery allows.
+   */
+  readonly #sentUnmarked = new Map<number, number>();
   #lastSentAt: number | null = null;
   #lastError: string | null = null;
   #permanentFailures = 0;
@@ -150,13 +156,14 @@ export class NotificationDispatcher {
 
   async #deliver(): Promise<void> {
     await this.#persistMemory();
+    await this.#markSentUnmarked();
     const now = this.#o.clock.now();
     if (now < nextSendAllowedAt(this.#lastSentAt, this.#o.minIntervalMs)) return;
 
     const fromMemory = this.#memory.filter((item) => item.nextAttemptAt <= now);
     let fromOutbox: OutboxMessage[] = [];
     try {
-      fromOutbox = await this.#o.outbox.due(now, 1_000);
+      fromOutbox = (await this.#o.outbox.due(now, 1_000)).filter((m) => !this.#sentUnmarked.has(m.id));
     } catch (error) {
       if (fromMemory.length === 0) return this.#record(`cannot read the outbox: ${errorMessage(error)}`);
     }
@@ -177,7 +184,8 @@ export class NotificationDispatcher {
     const ids = outbox.map((m) => m.id);
     if (result.ok) {
       this.#memory = this.#memory.filter((item) => !memory.includes(item));
-      await this.#o.outbox.markSent(ids, this.#lastSentAt).catch((error: unknown) => this.#record(`sent, but could not mark it (it may be sent again once): ${errorMessage(error)}`));
+      for (const id of ids) this.#sentUnmarked.set(id, this.#lastSentAt);
+      await this.#markSentUnmarked();
       this.#lastError = null;
       this.#o.onSent?.(notifications.length, grouped ? 'grouped' : 'single');
     } else {
@@ -202,6 +210,18 @@ export class NotificationDispatcher {
       item.nextAttemptAt = next;
     }
     await this.#o.outbox.markRetry(ids, this.#lastError ?? result.message, next).catch((error: unknown) => this.#record(`could not schedule the retry: ${errorMessage(error)}`));
+  }
+
+  async #markSentUnmarked(): Promise<void> {
+    if (this.#sentUnmarked.size === 0) return;
+    const ids = [...this.#sentUnmarked.keys()];
+    const at = Math.max(...this.#sentUnmarked.values());
+    try {
+      await this.#o.outbox.markSent(ids, at);
+      for (const id of ids) this.#sentUnmarked.delete(id);
+    } catch (error) {
+      this.#record(`delivered ${ids.length} alert(s) but could not mark them sent yet (retrying; not re-sent): ${errorMessage(error)}`);
+    }
   }
 
   /** Moves alerts held in memory into the outbox once it can be written again. */

@@ -14,6 +14,21 @@ const item = (service: string, i = 0) => {
   return { alertKey: n.alertKey, level: n.level, createdAt: n.at, notification: n };
 };
 
+/** The real outbox, except that marking as sent fails while `failing()` holds (a database dying at that moment). */
+function markFailingWhile(store: Store, failing: () => boolean, message: string): OutboxPort {
+  return {
+    enqueue: (items) => store.outbox.enqueue(items),
+    due: (now, limit) => store.outbox.due(now, limit),
+    markSent: async (ids, at) => {
+      if (failing()) throw new Error(message);
+      return store.outbox.markSent(ids, at);
+    },
+    markRetry: (ids, e, at) => store.outbox.markRetry(ids, e, at),
+    markFailed: (ids, e) => store.outbox.markFailed(ids, e),
+    counts: () => store.outbox.counts(),
+  };
+}
+
 describe('retryDelayMs', () => {
   const retryable = { ok: false as const, retryable: true, retryAfterMs: null, code: 'NOTIFY_RETRYABLE' as const, message: 'HTTP 503', status: 503 };
   it.each([
@@ -170,17 +185,7 @@ describe('NotificationDispatcher with the real outbox', () => {
 
   it('crash between "Slack said ok" and "marked sent": sent again once, never lost', async () => {
     let failMark = true;
-    const flaky: OutboxPort = {
-      enqueue: (items) => store.outbox.enqueue(items),
-      due: (now, limit) => store.outbox.due(now, limit),
-      markSent: async (ids, at) => {
-        if (failMark) throw new Error('connection lost');
-        return store.outbox.markSent(ids, at);
-      },
-      markRetry: (ids, e, at) => store.outbox.markRetry(ids, e, at),
-      markFailed: (ids, e) => store.outbox.markFailed(ids, e),
-      counts: () => store.outbox.counts(),
-    };
+    const flaky = markFailingWhile(store, () => failMark, 'connection lost');
     const first = new NotificationDispatcher({ outbox: flaky, sender: new SlackWebhookSender(receiver.url), render, clock: systemClock, redactor: new Redactor(), logger });
     await first.enqueue([item('chroma-primary')]);
     await first.deliverDue();
@@ -197,17 +202,7 @@ describe('NotificationDispatcher with the real outbox', () => {
 
   it('the database fails only while marking (a restart): the same process marks it later and does not re-send', async () => {
     let failMark = true;
-    const flaky: OutboxPort = {
-      enqueue: (items) => store.outbox.enqueue(items),
-      due: (now, limit) => store.outbox.due(now, limit),
-      markSent: async (ids, at) => {
-        if (failMark) throw new Error('terminating connection due to administrator command');
-        return store.outbox.markSent(ids, at);
-      },
-      markRetry: (ids, e, at) => store.outbox.markRetry(ids, e, at),
-      markFailed: (ids, e) => store.outbox.markFailed(ids, e),
-      counts: () => store.outbox.counts(),
-    };
+    const flaky = markFailingWhile(store, () => failMark, 'terminating connection due to administrator command');
     const d = new NotificationDispatcher({ outbox: flaky, sender: new SlackWebhookSender(receiver.url), render, clock: systemClock, minIntervalMs: 0, redactor: new Redactor(), logger });
     await d.enqueue([item('chroma-primary')]);
     await d.deliverDue();

@@ -1,7 +1,8 @@
 // `npm run soak [-- --minutes N]`: a long run at a 1 s interval with 50 targets churning up/down and
 // PostgreSQL restarted twice; reports RSS over time, rows stored vs scrapes served, and duplicate alerts.
 // Not part of CI (it takes 30 minutes by default); results go to SOAK.md.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +66,9 @@ for (let minute = 1; minute <= MINUTES; minute++) {
   for (const at of restarts) {
     if (at <= minuteEnd - started && at > minuteEnd - started - 60_000) {
       await sleep(Math.max(0, started + at - Date.now()));
-      execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', cluster, 'main', 'restart']);
+      // Asynchronously: a synchronous restart froze this process (the farm and the Slack receiver) for ~1 s,
+      // so scrapes in flight timed out after the farm had counted them as served.
+      await promisify(execFile)('pg_ctlcluster', ['--skip-systemctl-redirect', cluster, 'main', 'restart']);
       process.stderr.write(`soak: PostgreSQL restarted at ${((Date.now() - started) / 60_000).toFixed(1)} min\n`);
     }
   }

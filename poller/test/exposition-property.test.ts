@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseExposition, type Sample } from '../src/exposition/index.js';
+import { parseExposition, parseSampleValue, type Sample } from '../src/exposition/index.js';
 
 const promClientBody = readFileSync(new URL('../../bench/fixtures/promclient-default-body.prom', import.meta.url));
 
@@ -26,7 +26,30 @@ const sampleArb = fc.record({
   timestampMs: fc.option(fc.integer({ min: -1e12, max: 1e13 }), { nil: null }),
 });
 
+/** Decimal literals as Go's ParseFloat reads them: sign, digits, fraction, exponent, in every combination. */
+const decimalLiteral = fc
+  .tuple(
+    fc.constantFrom('', '+', '-'),
+    fc.stringMatching(/^[0-9]{0,25}$/),
+    fc.option(fc.stringMatching(/^[0-9]{0,25}$/), { nil: null }),
+    fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), fc.stringMatching(/^[0-9]{1,3}$/)), { nil: null }),
+  )
+  .filter(([, whole, fraction]) => whole.length + (fraction ?? '').length > 0)
+  .map(([sign, whole, fraction, exponent]) => `${sign}${whole}${fraction === null ? '' : `.${fraction}`}${exponent === null ? '' : exponent.join('')}`);
+
 describe('parseExposition: properties', () => {
+  it('reads every decimal literal exactly as Number() does (or as out of range when it overflows)', () => {
+    fc.assert(
+      fc.property(decimalLiteral, (literal) => {
+        const expected = Number(literal);
+        const parsed = parseSampleValue(literal);
+        if (Number.isFinite(expected)) expect(Object.is(parsed, expected)).toBe(true);
+        else expect(parsed).toBe(`value out of range "${literal}"`);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('never throws on random bytes, and always answers', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => {

@@ -15,12 +15,19 @@ function samplesOf(outcome: ParseOutcome) {
 }
 
 describe('parseExposition: valid bodies', () => {
-  it('parses the node_exporter fixture: 930 samples', () => {
-    expect(samplesOf(parseExposition(fixture('node_exporter-body.prom')))).toHaveLength(930);
+  /** Like `grep -cv '^#'`: every line that is neither a comment nor blank is one sample. */
+  const sampleLines = (body: Buffer) => body.toString('utf8').split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#')).length;
+
+  it('parses the node_exporter fixture: 930 samples, one per sample line', () => {
+    const body = fixture('node_exporter-body.prom');
+    expect(sampleLines(body)).toBe(930);
+    expect(samplesOf(parseExposition(body))).toHaveLength(930);
   });
 
   it('parses the prom-client fixture: 65 samples, with types', () => {
-    const outcome = parseExposition(fixture('promclient-default-body.prom'));
+    const body = fixture('promclient-default-body.prom');
+    expect(sampleLines(body)).toBe(65);
+    const outcome = parseExposition(body);
     expect(samplesOf(outcome)).toHaveLength(65);
     expect(outcome.ok && outcome.types.get('process_cpu_seconds_total')).toBe('counter');
     expect(outcome.ok && outcome.types.get('nodejs_gc_duration_seconds')).toBe('histogram');
@@ -41,6 +48,12 @@ describe('parseExposition: valid bodies', () => {
     { name: 'colons in metric names', body: 'job:rate:5m 2\n', expected: [{ name: 'job:rate:5m', labels: {}, value: 2, timestampMs: null }] },
     { name: 'NUL inside a label value is data', body: 'x{a="b\u0000c"} 1\n', expected: [{ name: 'x', labels: { a: 'b\u0000c' }, value: 1, timestampMs: null }] },
     { name: 'UTF-8 in label values', body: 'x{city="Zürich ✓"} 1\n', expected: [{ name: 'x', labels: { city: 'Zürich ✓' }, value: 1, timestampMs: null }] },
+    { name: '"# HELP" alone is a plain comment', body: '# HELP\n# TYPE\nx 1\n', expected: [{ name: 'x', labels: {}, value: 1, timestampMs: null }] },
+    { name: 'a label named __proto__ is kept as data', body: 'x{__proto__="p",a="1"} 1\n', expected: [{ name: 'x', labels: JSON.parse('{"__proto__":"p","a":"1"}'), value: 1, timestampMs: null }] },
+    { name: 'a sorted run of one family', body: 'x{a="1"} 1\nx{a="10"} 2\nx{a="2"} 3\n', expected: [{ name: 'x', labels: { a: '1' }, value: 1, timestampMs: null }, { name: 'x', labels: { a: '10' }, value: 2, timestampMs: null }, { name: 'x', labels: { a: '2' }, value: 3, timestampMs: null }] },
+    { name: 'an unsorted run without duplicates', body: 'x{a="2"} 1\nx{a="1"} 2\nx{a="3"} 3\n', expected: [{ name: 'x', labels: { a: '2' }, value: 1, timestampMs: null }, { name: 'x', labels: { a: '1' }, value: 2, timestampMs: null }, { name: 'x', labels: { a: '3' }, value: 3, timestampMs: null }] },
+    { name: 'x_total before a TYPE for x (not a histogram suffix)', body: 'x_total 1\n# TYPE x gauge\nx 2\n', expected: [{ name: 'x_total', labels: {}, value: 1, timestampMs: null }, { name: 'x', labels: {}, value: 2, timestampMs: null }] },
+    { name: 'long and exact values', body: 'a 0.1\nb 123456789012345678\nc 1.7976931348623157e308\nd 5e-324\ne -0\n', expected: [{ name: 'a', labels: {}, value: 0.1, timestampMs: null }, { name: 'b', labels: {}, value: Number('123456789012345678'), timestampMs: null }, { name: 'c', labels: {}, value: 1.7976931348623157e308, timestampMs: null }, { name: 'd', labels: {}, value: 5e-324, timestampMs: null }, { name: 'e', labels: {}, value: -0, timestampMs: null }] },
   ])('$name', ({ body, expected }) => {
     expect(samplesOf(parseExposition(Buffer.from(body, 'utf8')))).toEqual(expected);
   });
@@ -50,6 +63,9 @@ describe('parseExposition: valid bodies', () => {
     { text: '+Inf', check: (v: number) => v === Infinity },
     { text: '-Inf', check: (v: number) => v === -Infinity },
     { text: 'Inf', check: (v: number) => v === Infinity },
+    { text: 'nan', check: (v: number) => Number.isNaN(v) },
+    { text: '-inf', check: (v: number) => v === -Infinity },
+    { text: '+Infinity', check: (v: number) => v === Infinity },
   ])('special value $text', ({ text, check }) => {
     const [sample] = samplesOf(parseExposition(`x ${text}\n`));
     expect(check(sample!.value)).toBe(true);
@@ -103,9 +119,36 @@ describe('parseExposition: errors name the line and fail the whole body', () => 
     { name: 'invalid metric name', body: '1x 1\n', message: 'line 1: invalid metric name in: 1x 1' },
     { name: 'invalid label name', body: 'x{1a="b"} 1\n', message: 'line 1: invalid label name in: x{1a="b"} 1' },
     { name: 'NUL outside a label value', body: 'x\u0000 1\n', message: 'line 1: unexpected character after metric name "x" in: x\\x00 1' },
+    { name: 'signed NaN (Go refuses it)', body: 'x +NaN\n', message: 'line 1: invalid number "+NaN" in: x +NaN' },
+    { name: 'exponent without digits', body: 'x 1e\n', message: 'line 1: invalid number "1e" in: x 1e' },
+    { name: 'a lone dot', body: 'x .\n', message: 'line 1: invalid number "." in: x .' },
+    { name: 'hex integer', body: 'x 0x10\n', message: 'line 1: invalid number "0x10" in: x 0x10' },
+    { name: 'two signs', body: 'x --1\n', message: 'line 1: invalid number "--1" in: x --1' },
+    { name: 'plus-signed timestamp', body: 'x 1 +5\n', message: 'line 1: invalid timestamp "+5" in: x 1 +5' },
+    { name: 'timestamp beyond 2^53', body: 'x 1 99999999999999999999\n', message: 'line 1: timestamp out of range "99999999999999999999" in: x 1 99999999999999999999' },
+    { name: 'overflow from a long mantissa', body: `x 1${'0'.repeat(400)}\n`, message: `line 1: value out of range "1${'0'.repeat(99)}… in: x 1${'0'.repeat(77)}…` },
+    { name: 'upper-case type (Prometheus compares exactly)', body: '# TYPE x COUNTER\n', message: 'line 1: unknown metric type "COUNTER" in: # TYPE x COUNTER' },
+    { name: 'text after the type', body: '# TYPE x gauge extra\n', message: 'line 1: unexpected text after metric type in: # TYPE x gauge extra' },
+    { name: 'TYPE after samples of its histogram family', body: 'x_bucket{le="1"} 1\n# TYPE x histogram\n', message: 'line 2: TYPE line for metric "x" after its samples in: # TYPE x histogram' },
+    { name: 'duplicate in an unsorted run', body: 'x{a="2"} 1\nx{a="1"} 1\nx{a="2"} 1\n', message: 'line 3: duplicate series for metric "x" in: x{a="2"} 1' },
+    { name: 'duplicate when a family comes back', body: 'x{a="1"} 1\ny 1\nx{a="1"} 2\n', message: 'line 3: duplicate series for metric "x" in: x{a="1"} 2' },
+    { name: 'duplicate unlabeled sample', body: 'x 1\nx 2\n', message: 'line 2: duplicate series for metric "x" in: x 2' },
+    { name: 'NUL in a comment', body: '# note \u0000\n', message: 'line 1: unexpected NUL character in: # note \\x00' },
+    { name: 'NUL in HELP text', body: 'x 1\n# HELP y a\u0000b\n', message: 'line 2: unexpected NUL character in: # HELP y a\\x00b' },
+    { name: 'NUL after a value', body: 'x 1\u0000\n', message: 'line 1: invalid number "1\u0000" in: x 1\\x00' },
+    { name: 'raw newline cannot close a label value', body: 'x{a="1\n"} 1\n', message: 'line 1: unterminated value for label "a" in: x{a="1' },
+    { name: 'escape at the end of a line', body: 'x{a="1\\\n', message: 'line 1: invalid escape sequence "\\" in label "a" in: x{a="1\\' },
+    { name: 'label name with a colon', body: 'x{a:b="1"} 1\n', message: 'line 1: expected "=" after label name "a" in: x{a:b="1"} 1' },
+    { name: 'blank line then CRLF error line', body: '\r\nx 1 2 3\r\n', message: 'line 2: unexpected text after timestamp in: x 1 2 3' },
     { name: 'byte order mark', body: '\ufeffx 1\n', message: 'line 1: byte order mark is not allowed in: x 1' },
   ])('$name', ({ body, message }) => {
     expect(errorOf(parseExposition(Buffer.from(body, 'utf8')))).toBe(message);
+  });
+
+  it('samples without labels share one frozen object', () => {
+    const samples = samplesOf(parseExposition('a 1\nb 2\n'));
+    expect(Object.isFrozen(samples[0]!.labels)).toBe(true);
+    expect(samples[0]!.labels).toBe(samples[1]!.labels);
   });
 
   it('invalid UTF-8 names its line', () => {

@@ -1,3 +1,3 @@
 export { parseExposition } from './parse-exposition.js';
-export { parseSampleValue, parseTimestamp } from './number-syntax.js';
+export { parseSampleValue } from './number-syntax.js';
 export { ExpositionError, snippetOf, type Sample, type MetricType, type ParseOptions, type ParseOutcome } from './types.js';

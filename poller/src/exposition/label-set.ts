@@ -1,91 +1,155 @@
-/** Label sets (`{a="x",b="y"}`) and the identity of a series. */
-import { CLOSE_BRACE, COMMA, EQUALS, QUOTE, BACKSLASH, LineProblem, isBlank, isLabelChar, isLabelStart, skipBlanks } from './scan.js';
+/** Label sets: `{a="x",b="y"}`, with the escapes `\\`, `\"` and `\n`. */
+import { BACKSLASH, CLOSE_BRACE, COMMA, EQUALS, LOWER_N, QUOTE, isBlank, isLabelChar, isLabelStart, matchesAt } from './scan.js';
 
-/** Set by parseLabels: whether the label text was already canonical (sorted names, no blanks, no trailing comma). */
+/**
+ * The labels of every sample without labels: one shared object, frozen so
+ * that a caller writing to one sample's labels cannot change every other's.
+ */
+export const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Where parseLabels leaves its results; one per body, reused across its samples. */
 export interface LabelScan {
-  labelsCanonical: boolean;
+  labels: Record<string, string>;
+  /** The label text was already canonical: names sorted, no blanks, no trailing comma, not empty. */
+  canonical: boolean;
+  /** Why the label set is invalid; null when it parsed. */
+  problem: string | null;
+  /** The previous label set's names by position: the next set usually repeats them, so their strings are reused. */
+  readonly labelNames: string[];
+  /** Index of the first backslash in [start, end), or -1. */
+  backslashIn(start: number, end: number): number;
 }
 
-/** Parses `{name="value",...}` starting at the `{`; returns the index after `}`. */
-export function parseLabels(text: string, start: number, end: number, labels: Record<string, string>, state: LabelScan): number | LineProblem {
-  let i = start + 1;
+/**
+ * Parses `{name="value",...}` starting at the `{` and returns the index after
+ * the `}`; on a problem, sets `scan.problem` (the return value is then meaningless).
+ *
+ * Label values, most of a body's bytes, are found with native searches (the
+ * closing quote, and whether a backslash comes first) rather than char by char.
+ */
+export function parseLabels(text: string, open: number, end: number, scan: LabelScan): number {
+  const labelNames = scan.labelNames;
+  let labels: Record<string, string> | null = null;
+  let count = 0;
   let canonical = true;
+  // While names arrive strictly increasing none can repeat, so the duplicate lookup is only paid after a step back.
+  let sorted = true;
   let previousName = '';
+  let i = open + 1;
   for (;;) {
-    const before = i;
-    i = skipBlanks(text, i, end);
-    if (i !== before) canonical = false;
-    if (i >= end) return new LineProblem('unterminated label set');
-    if (text.charCodeAt(i) === CLOSE_BRACE) {
-      state.labelsCanonical = false; // "{}" or a trailing comma: rebuild the key
+    let code = text.charCodeAt(i);
+    if (isBlank(code)) {
+      canonical = false;
+      do code = text.charCodeAt(++i);
+      while (isBlank(code));
+    }
+    if (i >= end) return fail(scan, 'unterminated label set');
+    if (code === CLOSE_BRACE) {
+      // "{}" or a trailing comma: a spelling the canonical key does not use.
+      scan.labels = labels ?? (NO_LABELS as Record<string, string>);
+      scan.canonical = false;
       return i + 1;
     }
-    const nameStart = i;
-    if (!isLabelStart(text.charCodeAt(i))) return new LineProblem('invalid label name');
-    i++;
-    while (i < end && isLabelChar(text.charCodeAt(i))) i++;
-    const name = text.slice(nameStart, i);
-    if (name <= previousName) canonical = false;
-    previousName = name;
-    if (isBlank(text.charCodeAt(i))) canonical = false;
-    i = skipBlanks(text, i, end);
-    if (text.charCodeAt(i) !== EQUALS) return new LineProblem(`expected "=" after label name "${name}"`);
-    if (isBlank(text.charCodeAt(i + 1))) canonical = false;
-    i = skipBlanks(text, i + 1, end);
-    if (text.charCodeAt(i) !== QUOTE) return new LineProblem(`expected quoted value for label "${name}"`);
-    i++;
-    let value = '';
-    let chunkStart = i;
-    for (;;) {
-      if (i >= end) return new LineProblem(`unterminated value for label "${name}"`);
-      const code = text.charCodeAt(i);
-      if (code === QUOTE) break;
-      if (code === BACKSLASH) {
-        value += text.slice(chunkStart, i);
-        const next = text.charCodeAt(i + 1);
-        if (next === BACKSLASH) value += '\\';
-        else if (next === QUOTE) value += '"';
-        else if (next === 110) value += '\n'; // n
-        else return new LineProblem(`invalid escape sequence "\\${text[i + 1] ?? ''}" in label "${name}"`);
-        i += 2;
-        chunkStart = i;
-        continue;
-      }
-      i++;
+    let name = count < labelNames.length ? labelNames[count]! : '';
+    if (name.length > 0 && matchesAt(text, i, name) && !isLabelChar(text.charCodeAt(i + name.length))) {
+      i += name.length;
+      code = text.charCodeAt(i);
+    } else {
+      if (!isLabelStart(code)) return fail(scan, 'invalid label name');
+      const nameStart = i;
+      do code = text.charCodeAt(++i);
+      while (i < end && isLabelChar(code));
+      name = text.slice(nameStart, i);
+      labelNames[count] = name;
     }
-    value += text.slice(chunkStart, i);
-    i++;
-    if (Object.prototype.hasOwnProperty.call(labels, name)) return new LineProblem(`duplicate label name "${name}"`);
-    labels[name] = value;
-    if (isBlank(text.charCodeAt(i))) canonical = false;
-    i = skipBlanks(text, i, end);
-    const separator = text.charCodeAt(i);
-    if (separator === COMMA) {
+    count++;
+    if (isBlank(code)) {
+      canonical = false;
+      do code = text.charCodeAt(++i);
+      while (isBlank(code));
+    }
+    if (i >= end || code !== EQUALS) return fail(scan, `expected "=" after label name "${name}"`);
+    code = text.charCodeAt(++i);
+    if (isBlank(code)) {
+      canonical = false;
+      do code = text.charCodeAt(++i);
+      while (isBlank(code));
+    }
+    if (i >= end || code !== QUOTE) return fail(scan, `expected quoted value for label "${name}"`);
+    const valueStart = i + 1;
+    let quote = text.indexOf('"', valueStart);
+    if (quote >= end) quote = -1;
+    const backslash = scan.backslashIn(valueStart, quote === -1 ? end : quote);
+    let value: string;
+    if (backslash === -1) {
+      if (quote === -1) return fail(scan, `unterminated value for label "${name}"`);
+      value = text.slice(valueStart, quote);
+      i = quote + 1;
+    } else {
+      const escaped = unescapeValue(text, valueStart, backslash, end, name, scan);
+      if (escaped === null) return -1;
+      value = escaped.value;
+      i = escaped.close + 1;
+    }
+    if (labels === null) {
+      labels = {};
+    } else if (!sorted || name <= previousName) {
+      sorted = false;
+      canonical = false;
+      if (Object.hasOwn(labels, name)) return fail(scan, `duplicate label name "${name}"`);
+    }
+    previousName = name;
+    // `__proto__` is a valid label name; a plain assignment would set the prototype instead.
+    if (name === '__proto__') Object.defineProperty(labels, name, { value, enumerable: true, writable: true, configurable: true });
+    else labels[name] = value;
+    code = text.charCodeAt(i);
+    if (isBlank(code)) {
+      canonical = false;
+      do code = text.charCodeAt(++i);
+      while (isBlank(code));
+    }
+    if (i < end && code === COMMA) {
       i++;
-      if (text.charCodeAt(skipBlanks(text, i, end)) === CLOSE_BRACE) canonical = false; // trailing comma
       continue;
     }
-    if (separator === CLOSE_BRACE) {
-      state.labelsCanonical = canonical;
+    if (i < end && code === CLOSE_BRACE) {
+      scan.labels = labels;
+      scan.canonical = canonical;
       return i + 1;
     }
-    return new LineProblem(`expected "," or "}" after label "${name}"`);
+    return fail(scan, `expected "," or "}" after label "${name}"`);
   }
 }
 
-const escapeLabelValue = (value: string) => value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+/** The slow path of a label value with escapes, from its first backslash to the closing quote. */
+function unescapeValue(text: string, start: number, backslash: number, end: number, name: string, scan: LabelScan): { value: string; close: number } | null {
+  let value = '';
+  let chunkStart = start;
+  let i = backslash;
+  while (i < end) {
+    const code = text.charCodeAt(i);
+    if (code === QUOTE) return { value: value + text.slice(chunkStart, i), close: i };
+    if (code !== BACKSLASH) {
+      i++;
+      continue;
+    }
+    value += text.slice(chunkStart, i);
+    const next = i + 1 < end ? text.charCodeAt(i + 1) : -1;
+    if (next === BACKSLASH) value += '\\';
+    else if (next === QUOTE) value += '"';
+    else if (next === LOWER_N) value += '\n';
+    else {
+      fail(scan, `invalid escape sequence "\\${next === -1 ? '' : text[i + 1]}" in label "${name}"`);
+      return null;
+    }
+    i += 2;
+    chunkStart = i;
+  }
+  fail(scan, `unterminated value for label "${name}"`);
+  return null;
+}
 
-/**
- * The identity of a series: its canonical text `name{a="x",b="y"}` (names
- * sorted, values escaped as the format writes them). Most exporters already
- * write labels that way, so the raw text is used as is when it is canonical,
- * and only other spellings are rebuilt: the same series written two ways
- * still collides.
- */
-export function seriesKey(name: string, labels: Record<string, string>, rawLabels: string | null): string {
-  if (rawLabels !== null) return name + rawLabels;
-  const names = Object.keys(labels);
-  if (names.length === 0) return name;
-  if (names.length > 1) names.sort();
-  return `${name}{${names.map((label) => `${label}="${escapeLabelValue(labels[label]!)}"`).join(',')}}`;
+function fail(scan: LabelScan, problem: string): number {
+  scan.problem = problem;
+  return -1;
 }

@@ -1,23 +1,30 @@
 /**
  * Delay before the next attempt, as a pure function of the attempt number,
  * the failure and a random source (got's calculate-retry-delay, in spirit).
- * Exponential from 1 s, factor 2, capped at 5 minutes, with "equal jitter"
- * (half fixed, half random) so retries from many pollers spread out but
- * never collapse to zero. A Retry-After from Slack wins, capped at an hour.
+ *
+ * Exponential from 1 s, factor 2, capped at 5 minutes, with *equal jitter*:
+ * half the delay is fixed, half random. Full jitter (0..delay) would spread
+ * retries more but can retry at once, hammering a Slack that just failed;
+ * equal jitter keeps at least half the backoff. A Retry-After from Slack
+ * wins over the backoff, capped at an hour so a bogus header cannot park an
+ * alert for a day.
  */
-import type { SendResult } from './send-result.js';
+import type { SendFailure } from './send-result.js';
 
 export const BASE_DELAY_MS = 1_000;
 export const MAX_DELAY_MS = 5 * 60_000;
 export const MAX_RETRY_AFTER_MS = 60 * 60_000;
 
-export function retryDelayMs(attempt: number, result: Extract<SendResult, { ok: false }>, random: () => number): number {
-  if (result.retryAfterMs !== null) return Math.min(Math.max(result.retryAfterMs, 0), MAX_RETRY_AFTER_MS);
-  const exponential = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exponential / 2 + (exponential / 2) * random());
-}
-
-/** Earliest time the next message may go to this webhook: at most one per `minIntervalMs`. */
-export function nextSendAllowedAt(lastSentAt: number | null, minIntervalMs: number): number {
-  return lastSentAt === null ? 0 : lastSentAt + minIntervalMs;
+/**
+ * Milliseconds to wait before attempt `attempt + 1`, after attempt number
+ * `attempt` (1-based) failed with `result`. `random` returns [0, 1].
+ */
+export function retryDelayMs(attempt: number, result: Pick<SendFailure, 'retryAfterMs'>, random: () => number): number {
+  if (result.retryAfterMs !== null && Number.isFinite(result.retryAfterMs)) {
+    return Math.min(Math.max(result.retryAfterMs, 0), MAX_RETRY_AFTER_MS);
+  }
+  const exponent = Math.min(Math.max(0, Math.floor(attempt) - 1), 30); // 2^30 s is far past the cap; avoids Infinity
+  const exponential = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** exponent);
+  const r = Math.min(1, Math.max(0, random()));
+  return Math.round(exponential / 2 + (exponential / 2) * (Number.isNaN(r) ? 1 : r));
 }

@@ -1,57 +1,96 @@
 /**
  * Posts to a Slack incoming webhook. Success only on HTTP 200 with body
  * `ok`. 429 is retryable after its Retry-After; 5xx, network errors,
- * timeouts and a 200 with any other body are retryable; other 4xx are
- * permanent. The webhook URL is a secret: messages are built from status
- * codes and error codes, never from got's error text (which embeds the URL).
+ * timeouts and a 200 with any other body are retryable; other 4xx (and
+ * redirects, which a webhook never answers with) are permanent. Retries are
+ * the dispatcher's, so got's are off. The webhook URL is a secret: messages
+ * are built from status and error codes, never from got's error text (which
+ * embeds the URL), and still pass through a Redactor that knows the URL.
  */
 import got, { type RequestError } from 'got';
-import { ErrorCode } from '@chroma-monitor/shared';
-import type { SendResult, Sender } from './send-result.js';
+import { ErrorCode, Redactor } from '@chroma-monitor/shared';
+import type { OutgoingMessage, SendFailure, SendResult, Sender } from './send-result.js';
 
 /** Seconds or an HTTP date, as RFC 9110 allows; null when absent or unreadable. */
 export function parseRetryAfter(header: string | undefined, now: number): number | null {
   if (!header) return null;
   const trimmed = header.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // Only the three HTTP-date forms, which all start with a day name: V8's Date.parse also reads "-1" or "1.5" as dates.
+  if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /.test(trimmed)) return null;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
+/** got error codes that no retry can fix (the URL itself is unusable). */
+const PERMANENT_REQUEST_ERRORS = new Set(['ERR_INVALID_URL', 'ERR_UNSUPPORTED_PROTOCOL']);
+
+export interface SlackWebhookSenderOptions {
+  /** Deadline for the whole request, connect to last byte. Default 10 000 ms. */
+  timeoutMs?: number;
+  /** Reference time for a Retry-After given as an HTTP date. Default Date.now. */
+  now?: () => number;
+  /** The process-wide Redactor; the webhook URL is masked even without one. */
+  redactor?: Redactor;
+}
+
 export class SlackWebhookSender implements Sender {
   readonly destination = 'slack' as const;
+  readonly #url: string;
+  readonly #own: Redactor;
+  readonly #options: SlackWebhookSenderOptions;
 
-  constructor(
-    private readonly webhookUrl: string,
-    private readonly options: { timeoutMs?: number; now?: () => number } = {},
-  ) {}
+  constructor(webhookUrl: string, options: SlackWebhookSenderOptions = {}) {
+    this.#url = webhookUrl;
+    this.#own = new Redactor([webhookUrl]);
+    this.#options = options;
+  }
 
-  async send(message: { text: string; blocks: unknown[] }): Promise<SendResult> {
+  async send(message: OutgoingMessage): Promise<SendResult> {
+    const timeoutMs = this.#options.timeoutMs ?? 10_000;
     let response;
     try {
-      response = await got.post(this.webhookUrl, {
-        json: message,
+      response = await got.post(this.#url, {
+        json: { text: message.text, blocks: message.blocks },
         retry: { limit: 0 },
         followRedirect: false,
         throwHttpErrors: false,
-        timeout: { request: this.options.timeoutMs ?? 10_000 },
+        timeout: { request: timeoutMs },
         headers: { 'user-agent': 'chroma-monitor/0.1' },
       });
     } catch (error) {
       const code = (error as RequestError).code ?? 'unknown';
-      return { ok: false, retryable: true, retryAfterMs: null, code: ErrorCode.NotifyRetryable, message: `network error (${code})`, status: null };
+      if (code === 'ETIMEDOUT') return this.#failure(true, ErrorCode.NotifyRetryable, `timed out after ${timeoutMs} ms`, null);
+      const permanent = PERMANENT_REQUEST_ERRORS.has(code);
+      return this.#failure(!permanent, permanent ? ErrorCode.NotifyPermanent : ErrorCode.NotifyRetryable, `network error (${code})`, null);
     }
     const status = response.statusCode;
-    const body = String(response.body).trim();
+    // Redact before cutting: a cut URL would no longer match the secret.
+    const body = printable(this.#redact(String(response.body)));
     if (status === 200 && body === 'ok') return { ok: true };
-    if (status === 200) {
-      return { ok: false, retryable: true, retryAfterMs: null, code: ErrorCode.NotifyRetryable, message: `HTTP 200 with body "${body.slice(0, 40)}" (expected "ok")`, status };
-    }
+    if (status === 200) return this.#failure(true, ErrorCode.NotifyRetryable, `HTTP 200 with body "${body}" (expected "ok")`, status);
     if (status === 429) {
-      const retryAfterMs = parseRetryAfter(response.headers['retry-after'] as string | undefined, (this.options.now ?? Date.now)());
-      return { ok: false, retryable: true, retryAfterMs, code: ErrorCode.NotifyRateLimited, message: `HTTP 429 rate limited${retryAfterMs === null ? '' : ` (retry after ${Math.round(retryAfterMs / 1000)}s)`}`, status };
+      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], (this.#options.now ?? Date.now)());
+      const wait = retryAfterMs === null ? '' : ` (retry after ${Math.round(retryAfterMs / 1000)}s)`;
+      return { ...this.#failure(true, ErrorCode.NotifyRateLimited, `HTTP 429 rate limited${wait}`, status), retryAfterMs };
     }
-    if (status >= 500) return { ok: false, retryable: true, retryAfterMs: null, code: ErrorCode.NotifyRetryable, message: `HTTP ${status}`, status };
-    return { ok: false, retryable: false, retryAfterMs: null, code: ErrorCode.NotifyPermanent, message: `HTTP ${status}${body ? ` ${body.slice(0, 40)}` : ''} (not retried: check the webhook)`, status };
+    if (status >= 500) return this.#failure(true, ErrorCode.NotifyRetryable, `HTTP ${status}`, status);
+    return this.#failure(false, ErrorCode.NotifyPermanent, `HTTP ${status}${body ? ` ${body}` : ''} (not retried: check the webhook)`, status);
   }
+
+  #failure(retryable: boolean, code: SendFailure['code'], message: string, status: number | null): SendFailure {
+    return { ok: false, retryable, retryAfterMs: null, code, message: this.#redact(message), status };
+  }
+
+  #redact(text: string): string {
+    const safe = this.#own.redact(text);
+    return this.#options.redactor?.redact(safe) ?? safe;
+  }
+}
+
+/** Slack's error bodies are short codes (`invalid_payload`); anything else is cut and flattened so a log line stays one line. */
+function printable(body: string): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = body.trim().replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat;
 }

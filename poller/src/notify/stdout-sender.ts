@@ -1,13 +1,21 @@
 /** Without a webhook, alerts go to stdout in the same words as Slack's text fallback. */
-import type { SendResult, Sender } from './send-result.js';
+import type { OutgoingMessage, SendResult, Sender } from './send-result.js';
+
+/** Anything text can be written to: a stream such as process.stdout, or a function. */
+export type TextSink = { write(text: string): unknown } | ((text: string) => void);
 
 export class StdoutSender implements Sender {
   readonly destination = 'stdout' as const;
+  readonly #write: (text: string) => void;
 
-  constructor(private readonly write: (text: string) => void = (text) => process.stdout.write(text)) {}
+  /** `out` defaults to process.stdout. */
+  constructor(out: TextSink = process.stdout) {
+    this.#write = typeof out === 'function' ? out : (text) => void out.write(text);
+  }
 
-  async send(message: { text: string }): Promise<SendResult> {
-    this.write(`${message.text}\n\n`);
+  /** Always ok: a local write has nothing worth retrying. */
+  async send(message: Pick<OutgoingMessage, 'text'>): Promise<SendResult> {
+    this.#write(`${message.text}\n\n`);
     return { ok: true };
   }
 }

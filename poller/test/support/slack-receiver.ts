@@ -6,9 +6,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
+  /** Arrival time (wall clock, epoch ms). */
   at: number;
+  method: string;
   path: string;
+  /** The body exactly as received. */
+  raw: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The body parsed as JSON (`{ text: '', blocks: [] }` when it was not JSON: `raw` tells). */
   body: { text: string; blocks: unknown[] };
 }
 
@@ -45,12 +50,11 @@ export class SlackReceiver {
       req.on('data', (chunk: Buffer) => (raw += chunk));
       req.on('end', () => {
         const response = this.#script.shift() ?? { status: 200, body: 'ok' };
+        this.requests.push({ at: Date.now(), method: req.method ?? '', path: req.url ?? '', raw, headers: req.headers, body: parseBody(raw) });
         if (response.hangUp) {
-          this.requests.push({ at: Date.now(), path: req.url ?? '', headers: req.headers, body: JSON.parse(raw) });
           req.socket.destroy();
           return;
         }
-        this.requests.push({ at: Date.now(), path: req.url ?? '', headers: req.headers, body: JSON.parse(raw) });
         const answer = () => {
           if (!res.destroyed) res.writeHead(response.status, { 'Content-Type': 'text/plain', ...response.headers }).end(response.body ?? '');
         };
@@ -62,6 +66,11 @@ export class SlackReceiver {
     this.#server = server;
     this.port = (server.address() as AddressInfo).port;
     return this;
+  }
+
+  /** Same as stop(). */
+  close(): Promise<void> {
+    return this.stop();
   }
 
   async stop(): Promise<void> {
@@ -80,5 +89,13 @@ export class SlackReceiver {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return this.requests;
+  }
+}
+
+function parseBody(raw: string): { text: string; blocks: unknown[] } {
+  try {
+    return JSON.parse(raw) as { text: string; blocks: unknown[] };
+  } catch {
+    return { text: '', blocks: [] }; // the test sees `raw`; a bad body must not crash the receiver
   }
 }

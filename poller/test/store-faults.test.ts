@@ -3,6 +3,7 @@ import pg from 'pg';
 import { Redactor } from '@chroma-monitor/shared';
 import { createTestDatabase, SERVER_URL, TcpProxy, type TestDatabase } from '../../test-support/postgres.js';
 import { openStore, type ServiceSample, type Store } from '../src/store/index.js';
+import { PgStallProxy } from './support/pg-stall-proxy.js';
 
 const logger = { warn: () => undefined };
 const T0 = Date.parse('2026-11-24T10:00:00Z');
@@ -133,6 +134,128 @@ describe('a long outage with rows flowing', () => {
       expect(rows[0]).toEqual({ memory_percent: 133, n: 4 });
       expect(rows.slice(1).every((r, i) => r.memory_percent === 134 + i && r.n === 6)).toBe(true);
       expect(rows.at(-1)!.memory_percent).toBe(299);
+    } finally {
+      await store.close();
+      await proxy.stop();
+      await db.drop();
+    }
+  });
+});
+
+/** Polls until the store's connection is waiting for a lock (its batch is in flight); bounded. */
+async function writerWaitingForLock(db: TestDatabase): Promise<number> {
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    const { rows: waiting } = await db.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'chroma-monitor' AND wait_event_type = 'Lock'",
+      [db.name],
+    );
+    if (waiting[0]) return waiting[0].pid;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('the writer never waited for the lock');
+}
+
+/** Holds an exclusive lock on the history table until released. */
+async function lockHistory(db: TestDatabase): Promise<{ release(): Promise<void> }> {
+  const locker = new pg.Client({ connectionString: db.url });
+  await locker.connect();
+  await locker.query('BEGIN');
+  await locker.query('LOCK TABLE service_resource_metrics IN ACCESS EXCLUSIVE MODE');
+  return {
+    release: async () => {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    },
+  };
+}
+
+describe('a batch in flight', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('chroma_inflight');
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('terminated mid-statement with pg_terminate_backend: no crash, every row retried and present once, in order', async () => {
+    const store = await openStore({ databaseUrl: db.url, dataDir: '', bufferRows: 20_000, redactor: new Redactor(), logger, statementTimeoutMs: 10_000 });
+    try {
+      await db.query('TRUNCATE service_resource_metrics');
+      const lock = await lockHistory(db);
+      store.history.append(rows(0, 12_000)); // three batches; the first waits for the lock
+      const flushing = store.history.flush();
+      const pid = await writerWaitingForLock(db);
+      await db.query('SELECT pg_terminate_backend($1)', [pid]);
+      await flushing;
+      expect(store.health()).toMatchObject({ ok: false, bufferedRows: 12_000, writtenRows: 0 });
+      await lock.release();
+      await store.history.flush();
+      expect(store.health()).toMatchObject({ ok: true, bufferedRows: 0, writtenRows: 12_000, droppedRows: 0 });
+      const { rows: stats } = await db.query<{ n: number; distinct_n: number; ordered: boolean }>(
+        `SELECT count(*)::int AS n, count(DISTINCT memory_percent)::int AS distinct_n,
+                bool_and(memory_percent = extract(epoch FROM recorded_at - $1::timestamptz)) AS ordered
+         FROM service_resource_metrics`,
+        [new Date(T0).toISOString()],
+      );
+      expect(stats).toEqual([{ n: 12_000, distinct_n: 12_000, ordered: true }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it.each([
+    { name: 'commits: rows pushed out of the bound meanwhile count as written, not dropped', terminate: false, stored: 70, dropped: 0 },
+    { name: 'fails: the rows pushed out of the bound meanwhile are dropped and counted', terminate: true, stored: 50, dropped: 20 },
+  ])('when it $name', async ({ terminate, stored, dropped }) => {
+    const store = await openStore({ databaseUrl: db.url, dataDir: '', bufferRows: 50, redactor: new Redactor(), logger, statementTimeoutMs: 10_000 });
+    try {
+      await db.query('TRUNCATE service_resource_metrics');
+      const lock = await lockHistory(db);
+      store.history.append(rows(0, 30));
+      const flushing = store.history.flush();
+      const pid = await writerWaitingForLock(db);
+      store.history.append(rows(30, 40)); // 70 > 50: rows 0..19, all in the batch in flight, are pushed out
+      expect(store.health()).toMatchObject({ bufferedRows: 50, droppedRows: 20 });
+      if (terminate) await db.query('SELECT pg_terminate_backend($1)', [pid]);
+      await lock.release();
+      await flushing;
+      await store.history.flush();
+      expect(store.health()).toMatchObject({ ok: true, bufferedRows: 0, droppedRows: dropped, writtenRows: stored });
+      expect(await storedSeconds(db)).toEqual(Array.from({ length: stored }, (_, i) => 70 - stored + i));
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('a database that stops answering (no error, no bytes)', () => {
+  it('the client-side deadline ends the write, rows stay buffered; once it answers again every row lands once, in order', async () => {
+    const db = await createTestDatabase('chroma_stall');
+    const proxy = new PgStallProxy();
+    const port = await proxy.start();
+    // statement 300 ms: the client gives up 1.3 s after sending, whatever the server does.
+    const store = await openStore({ databaseUrl: db.urlVia('127.0.0.1', port), dataDir: '', bufferRows: 100, redactor: new Redactor(), logger, connectTimeoutMs: 500, statementTimeoutMs: 300 });
+    try {
+      store.history.append(rows(0, 5));
+      await store.history.flush();
+      expect(store.health()).toMatchObject({ ok: true, writtenRows: 5 });
+
+      proxy.stall();
+      store.history.append(rows(5, 5));
+      const started = Date.now();
+      await store.history.flush();
+      expect(Date.now() - started).toBeLessThan(4_000);
+      expect(store.health()).toMatchObject({ ok: false, bufferedRows: 5, writtenRows: 5 });
+      await expect(store.latestSamples()).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(8_000);
+
+      proxy.resume(); // late replies reach whatever connection is still open
+      await store.history.flush();
+      expect(store.health()).toMatchObject({ ok: true, bufferedRows: 0, writtenRows: 10 });
+      expect(await storedSeconds(db)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect((await store.latestSamples()).map((s) => s.memoryPercent)).toEqual([9]);
     } finally {
       await store.close();
       await proxy.stop();

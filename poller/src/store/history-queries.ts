@@ -38,6 +38,19 @@ export async function serviceHistory(db: Queryable, service: string, sinceMs: nu
   return rows.map(toServiceSample);
 }
 
+/**
+ * The newest sample of every service that has one (for /status after a
+ * restart, before the first scrape). DISTINCT ON walks the
+ * (service_name, recorded_at) index.
+ */
+export async function latestSamples(db: Queryable): Promise<ServiceSample[]> {
+  const { rows } = await db.query<ServiceRow>(
+    `SELECT DISTINCT ON (service_name) service_name, memory_percent, cpu_percent, disk_usage_percent, disk_free_gb, recorded_at
+     FROM service_resource_metrics ORDER BY service_name, recorded_at DESC`,
+  );
+  return rows.map(toServiceSample);
+}
+
 /** A probe's database-size samples since `sinceMs`, oldest first. */
 export async function databaseHistory(db: Queryable, service: string, sinceMs: number, limit = 10_000): Promise<DatabaseSample[]> {
   const { rows } = await db.query<{ service_name: string; datname: string; size_bytes: string; limit_bytes: string | null; connections: number | null; recorded_at: Date | string }>(

@@ -19,16 +19,26 @@ export const BATCH_ROWS = 5_000;
  * replaced by U+FFFD so one odd target cannot make a whole batch fail.
  */
 const clean = (text: string) => (text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text);
-const iso = (ms: number) => new Date(ms).toISOString();
 
+/*
+ * One statement per table per batch: each column is one array parameter, so
+ * the statement text and parameter count do not grow with the batch (unlike
+ * multi-row VALUES, slower in bench/store-bench.js). Times travel as epoch ms
+ * and become timestamptz on the server: to_timestamp rounds to the
+ * microsecond, so every millisecond comes back exact, and the client skips
+ * formatting an ISO string per row.
+ */
 const INSERT_SERVICE = `INSERT INTO service_resource_metrics
   (service_name, memory_percent, cpu_percent, disk_usage_percent, disk_free_gb, recorded_at)
-SELECT * FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::float8[], $6::timestamptz[])`;
+SELECT service, memory, cpu, disk, free, to_timestamp(at_ms / 1000.0)
+FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::float8[], $6::float8[]) AS r(service, memory, cpu, disk, free, at_ms)`;
 
 const INSERT_DATABASE = `INSERT INTO database_size_samples
   (service_name, datname, size_bytes, limit_bytes, connections, recorded_at)
-SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int4[], $6::timestamptz[])`;
+SELECT service, datname, size, size_limit, connections, to_timestamp(at_ms / 1000.0)
+FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int4[], $6::float8[]) AS r(service, datname, size, size_limit, connections, at_ms)`;
 
+/** The bounded, ordered write buffer in front of the two history tables. */
 export class HistoryWriter {
   /** FIFO with a moving head: dropping the oldest is O(1). */
   #entries: Entry[] = [];
@@ -40,16 +50,23 @@ export class HistoryWriter {
   /** True while a batch is in flight: indices into #entries must not move. */
   #writing = false;
 
+  /**
+   * @param client the migrated client; may reject while the database is unreachable.
+   * @param bufferRows at most this many rows wait in memory (config `buffer_rows`).
+   * @param redactor applied to every recorded error (the URL's password).
+   */
   constructor(
     private readonly client: () => Promise<SqlClient>,
     private readonly bufferRows: number,
     private readonly redactor: Redactor,
   ) {}
 
+  /** Rows waiting to be written. */
   get buffered(): number {
     return this.#entries.length - this.#head;
   }
 
+  /** Queues rows (service rows first, then database rows); beyond the bound the oldest are dropped and counted. */
   append(samples: readonly ServiceSample[], databaseSamples: readonly DatabaseSample[] = []): void {
     for (const row of samples) this.#entries.push({ kind: 'service', row });
     for (const row of databaseSamples) this.#entries.push({ kind: 'database', row });
@@ -69,6 +86,7 @@ export class HistoryWriter {
     return this.#flushing;
   }
 
+  /** Not ok while the last flush failed; counts since the writer was created. */
   health(): StoreHealth {
     return { ok: this.#lastError === null, bufferedRows: this.buffered, droppedRows: this.#dropped, writtenRows: this.#written, lastError: this.#lastError };
   }
@@ -85,7 +103,10 @@ export class HistoryWriter {
         } finally {
           this.#writing = false;
         }
-        // Rows dropped while the batch was in flight may have moved the head past part of it.
+        // Rows dropped while the batch was in flight moved the head into it; they were
+        // committed after all, so they count as written, not dropped.
+        const droppedInFlight = Math.min(this.#head, start + batch.length) - start;
+        this.#dropped -= droppedInFlight;
         this.#written += batch.length;
         this.#head = Math.max(this.#head, start + batch.length);
         this.#compact();
@@ -107,7 +128,7 @@ export class HistoryWriter {
           services.map((r) => r.cpuPercent),
           services.map((r) => r.diskUsagePercent),
           services.map((r) => r.diskFreeGb),
-          services.map((r) => iso(r.recordedAt)),
+          services.map((r) => r.recordedAt),
         ]);
       }
       if (databases.length > 0) {
@@ -117,7 +138,7 @@ export class HistoryWriter {
           databases.map((r) => Math.round(r.sizeBytes)),
           databases.map((r) => (r.limitBytes === null ? null : Math.round(r.limitBytes))),
           databases.map((r) => (r.connections === null ? null : Math.round(r.connections))),
-          databases.map((r) => iso(r.recordedAt)),
+          databases.map((r) => r.recordedAt),
         ]);
       }
     });

@@ -7,13 +7,14 @@
 import { mkdir } from 'node:fs/promises';
 import { errorMessage, type Redactor } from '@chroma-monitor/shared';
 import { AlertStateRepository } from './alert-state-repository.js';
-import { databaseHistory, pruneHistory, serviceHistory } from './history-queries.js';
+import { databaseHistory, latestSamples, pruneHistory, serviceHistory } from './history-queries.js';
 import { HistoryWriter } from './history-writer.js';
 import { migrate } from './migrations.js';
 import { OutboxRepository } from './outbox-repository.js';
 import { createEmbeddedClient, createPostgresClient, type SqlClient } from './sql-client.js';
 import type { DatabaseSample, ServiceSample, StoreHealth } from './types.js';
 
+/** How to open the store. */
 export interface StoreOptions {
   /** PostgreSQL URL (a secret), or null for the embedded store. */
   databaseUrl: string | null;
@@ -21,6 +22,7 @@ export interface StoreOptions {
   dataDir: string;
   /** Rows held in memory while the database is unreachable. */
   bufferRows: number;
+  /** Applied to every error message the store records or logs (the URL's password). */
   redactor: Redactor;
   /** Warnings (already redacted). */
   logger: { warn(message: string): void };
@@ -29,14 +31,23 @@ export interface StoreOptions {
   statementTimeoutMs?: number;
 }
 
+/** The opened store. Every method but `history.append` and `health` may reject while the database is unreachable. */
 export interface Store {
+  /** `postgres` with a database URL, `embedded` (PGlite on local disk) without. */
   readonly kind: 'postgres' | 'embedded';
+  /** Buffered, batched writes of the history; never throws. */
   readonly history: HistoryWriter;
   readonly alertStates: AlertStateRepository;
   readonly outbox: OutboxRepository;
+  /** A service's samples since `sinceMs`, oldest first (charts, forecasts). */
   serviceHistory(service: string, sinceMs: number): Promise<ServiceSample[]>;
+  /** A probe's database-size samples since `sinceMs`, oldest first. */
   databaseHistory(service: string, sinceMs: number): Promise<DatabaseSample[]>;
+  /** The newest stored sample of each service. */
+  latestSamples(): Promise<ServiceSample[]>;
+  /** Deletes history rows recorded before `nowMs - retentionMs`; returns how many. */
   prune(nowMs: number, retentionMs: number): Promise<number>;
+  /** The history writer's health, for /status and /metrics. */
   health(): StoreHealth;
   /** Raw SQL against the store (migrated first): for the CLI, dashboards checks and tests. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
@@ -86,6 +97,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     outbox: new OutboxRepository(ready),
     serviceHistory: async (service, sinceMs) => serviceHistory(await ready(), service, sinceMs),
     databaseHistory: async (service, sinceMs) => databaseHistory(await ready(), service, sinceMs),
+    latestSamples: async () => latestSamples(await ready()),
     prune: async (nowMs, retentionMs) => pruneHistory(await ready(), nowMs, retentionMs),
     health: () => history.health(),
     query: async <T>(text: string, params?: unknown[]) => (await ready()).query<T>(text, params),

@@ -7,11 +7,26 @@ import type { Level } from '@chroma-monitor/shared';
 import type { SqlClient } from './sql-client.js';
 import type { OutboxMessage } from './types.js';
 
+/** A notification to persist before it is sent. */
 export interface OutboxItem {
+  /** `service:resource` (or a group key), for /status. */
+  alertKey: string;
+  level: Level;
+  /** Epoch ms; also the first attempt's due time. */
+  createdAt: number;
+  /** JSON-serialisable; stored as jsonb and returned as parsed JSON. */
+  notification: unknown;
+}
+
+/** A message that will never be delivered (Slack answered a permanent 4xx). */
+export interface OutboxFailure {
+  id: number;
   alertKey: string;
   level: Level;
   createdAt: number;
-  notification: unknown;
+  attempts: number;
+  /** As the caller stored it (already redacted). */
+  error: string | null;
 }
 
 interface OutboxRow {
@@ -26,6 +41,7 @@ interface OutboxRow {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The `alert_outbox` table. Errors are stored as given: the caller redacts them. */
 export class OutboxRepository {
   constructor(private readonly client: () => Promise<SqlClient>) {}
 
@@ -63,12 +79,14 @@ export class OutboxRepository {
     }));
   }
 
+  /** Delivered: never due again. */
   async markSent(ids: readonly number[], atMs: number): Promise<void> {
     if (ids.length === 0) return;
     const db = await this.client();
     await db.query(`UPDATE alert_outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [ids, iso(atMs)]);
   }
 
+  /** A retryable failure: due again at `nextAttemptAtMs`. */
   async markRetry(ids: readonly number[], error: string, nextAttemptAtMs: number): Promise<void> {
     if (ids.length === 0) return;
     const db = await this.client();
@@ -82,12 +100,25 @@ export class OutboxRepository {
     await db.query(`UPDATE alert_outbox SET status = 'failed', attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`, [ids, error]);
   }
 
+  /** Messages still to deliver, and those that never will be. */
   async counts(): Promise<{ pending: number; failed: number }> {
     const db = await this.client();
     const { rows } = await db.query<{ pending: number; failed: number }>(
       `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending, count(*) FILTER (WHERE status = 'failed')::int AS failed FROM alert_outbox`,
     );
     return { pending: Number(rows[0]?.pending ?? 0), failed: Number(rows[0]?.failed ?? 0) };
+  }
+
+  /** The most recent permanent failure (highest id), for /status; null when none. */
+  async lastFailure(): Promise<OutboxFailure | null> {
+    const db = await this.client();
+    const { rows } = await db.query<OutboxRow>(
+      `SELECT id, alert_key, level, created_at, notification, attempts, last_error FROM alert_outbox
+       WHERE status = 'failed' ORDER BY id DESC LIMIT 1`,
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return { id: Number(row.id), alertKey: row.alert_key, level: row.level, createdAt: new Date(row.created_at).getTime(), attempts: Number(row.attempts), error: row.last_error };
   }
 
   /** Delivered messages older than the retention are deleted with the history. */

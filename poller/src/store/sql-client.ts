@@ -59,9 +59,17 @@ export function createPostgresClient(options: PostgresClientOptions): SqlClient 
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true; // the connection itself failed: do not return it to the pool
-        });
+        // Only an error the server reported leaves the protocol in step. After a client-side
+        // timeout or a network error the server may still answer the abandoned statement, and
+        // that late reply would be taken for the next query's: the connection is discarded
+        // instead (the server rolls back when it sees the socket close).
+        if (error instanceof pg.DatabaseError && !broken) {
+          await client.query('ROLLBACK').catch(() => {
+            broken = true;
+          });
+        } else {
+          broken = true;
+        }
         throw error;
       } finally {
         client.off('error', onError);

@@ -147,4 +147,194 @@ describe('ScrapeScheduler (fake timers)', () => {
     expect(aborted).toBe(1);
     expect(scheduler.stats().running).toBe(false);
   });
+
+  it('records a throwing target on that target with onTargetError', async () => {
+    const cycles: Array<Map<string, string>> = [];
+    const scheduler = new ScrapeScheduler({
+      targets: [{ service: 'a' }, { service: 'b' }],
+      intervalMs: 30_000,
+      timeoutMs: 10_000,
+      concurrency: 2,
+      clock: systemClock,
+      runTarget: async (t) => {
+        if (t.service === 'a') throw new Error('kaboom');
+        return 'up';
+      },
+      onTargetError: (t, message) => `down: ${message}`,
+      onCycleComplete: (results) => void cycles.push(results),
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(25_000);
+    await scheduler.stop();
+    expect([...cycles[0]!]).toEqual([
+      ['a', 'down: scrape of a threw: kaboom'],
+      ['b', 'up'],
+    ]);
+  });
+
+  it('a failing cycle handler is reported and the next cycle still runs', async () => {
+    const errors: string[] = [];
+    let calls = 0;
+    const scheduler = new ScrapeScheduler({
+      targets: [{ service: 'a' }],
+      intervalMs: 30_000,
+      timeoutMs: 10_000,
+      concurrency: 1,
+      clock: systemClock,
+      runTarget: async () => 'ok',
+      onCycleComplete: () => {
+        calls++;
+        throw new Error('database gone');
+      },
+      onLoopError: (message) => void errors.push(message),
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(65_000);
+    await scheduler.stop();
+    expect(calls).toBe(3);
+    expect(errors).toEqual(['cycle 0 handler failed: database gone', 'cycle 1 handler failed: database gone', 'cycle 2 handler failed: database gone']);
+  });
+
+  it('every scrape starts at its offset, inside [cycle start, cycle start + interval − timeout)', async () => {
+    const many = Array.from({ length: 200 }, (_, i) => ({ service: `target-${i}` }));
+    const starts: number[] = [];
+    const scheduler = new ScrapeScheduler({
+      targets: many,
+      intervalMs: 30_000,
+      timeoutMs: 10_000,
+      concurrency: 200,
+      clock: systemClock,
+      runTarget: async () => void starts.push(Date.now()),
+      onCycleComplete: () => undefined,
+    });
+    const t0 = Date.now();
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(29_999);
+    await scheduler.stop();
+    expect(starts).toHaveLength(200);
+    for (const at of starts) {
+      expect(at - t0).toBeGreaterThanOrEqual(0);
+      expect(at - t0).toBeLessThan(20_000);
+    }
+    // Spread, not bunched: every 2 s slice of the 20 s window gets some starts.
+    const slices = new Set(starts.map((at) => Math.floor((at - t0) / 2_000)));
+    expect(slices.size).toBe(10);
+    expect(scheduler.stats().lastCycleLatenessMaxMs).toBeLessThan(2);
+  });
+
+  it('waiting behind the concurrency cap shows as start lateness', async () => {
+    const scheduler = new ScrapeScheduler({
+      targets: [{ service: 'a' }, { service: 'b' }, { service: 'c' }],
+      intervalMs: 60_000,
+      timeoutMs: 60_000, // spread 0: all planned at the cycle start
+      concurrency: 1,
+      clock: systemClock,
+      runTarget: () => new Promise<string>((resolve) => setTimeout(() => resolve('ok'), 5_000)),
+      onCycleComplete: () => undefined,
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(16_000);
+    expect(scheduler.stats()).toMatchObject({ cycles: 1, lastCycleMs: 15_000, lastCycleLatenessMaxMs: 10_000, lastCycleLatenessP99Ms: 10_000 });
+    await scheduler.stop();
+  });
+
+  it('setTargets replaces the list from the next cycle on', async () => {
+    const seen: string[][] = [];
+    const scheduler = new ScrapeScheduler({
+      targets: [{ service: 'old' }],
+      intervalMs: 30_000,
+      timeoutMs: 10_000,
+      concurrency: 4,
+      clock: systemClock,
+      runTarget: async (t) => t.service,
+      onCycleComplete: (results) => void seen.push([...results.keys()]),
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    scheduler.setTargets([{ service: 'new-1' }, { service: 'new-2' }]);
+    await vi.advanceTimersByTimeAsync(84_000); // cycles at 0, 30 s, 60 s; every offset is under 20 s
+    await scheduler.stop();
+    expect(seen).toEqual([['old'], ['new-1', 'new-2'], ['new-1', 'new-2']]);
+  });
+
+  it('stop() waits for a scrape that finishes within drainMs and does not abort it', async () => {
+    let aborted = false;
+    const cycles: Array<Map<string, string>> = [];
+    const scheduler = new ScrapeScheduler({
+      targets: [{ service: 'only' }],
+      intervalMs: 30_000,
+      timeoutMs: 30_000,
+      concurrency: 1,
+      clock: systemClock,
+      runTarget: (_t, signal) =>
+        new Promise<string>((resolve) => {
+          signal.addEventListener('abort', () => (aborted = true));
+          setTimeout(() => resolve('finished'), 1_500);
+        }),
+      onCycleComplete: (results) => void cycles.push(results),
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(500);
+    let stopped = false;
+    const stopping = scheduler.stop({ drainMs: 2_000 }).then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(900);
+    expect(stopped).toBe(false);
+    await vi.advanceTimersByTimeAsync(200);
+    await stopping;
+    expect(aborted).toBe(false);
+    expect(cycles[0]!.get('only')).toBe('finished');
+  });
+
+  it('stop() during offset waits starts nothing more', async () => {
+    const started: string[] = [];
+    const { scheduler, cycles } = make(async (t) => {
+      started.push(t.service);
+      return 'ok';
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(5_000);
+    const before = started.length;
+    await scheduler.stop();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(before).toBeGreaterThan(0);
+    expect(before).toBeLessThan(20);
+    expect(started).toHaveLength(before);
+    expect(cycles).toHaveLength(1);
+    expect(cycles[0]!.results.size).toBe(before);
+  });
+
+  it('1,000 targets: no listener piles up on a shared signal (no MaxListeners warning)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    const scheduler = new ScrapeScheduler({
+      targets: Array.from({ length: 1_000 }, (_, i) => ({ service: `t${i}` })),
+      intervalMs: 30_000,
+      timeoutMs: 10_000,
+      concurrency: 64,
+      clock: systemClock,
+      runTarget: (_t, signal) => new Promise<string>((resolve) => {
+        signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+        setTimeout(() => resolve('ok'), 100);
+      }),
+      onCycleComplete: () => undefined,
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(5_000);
+    await scheduler.stop({ drainMs: 0 });
+    await new Promise((resolve) => process.nextTick(resolve)); // warnings are emitted on the next tick
+    process.off('warning', onWarning);
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([
+    { name: 'interval 0', options: { intervalMs: 0 }, message: 'intervalMs must be positive' },
+    { name: 'negative timeout', options: { timeoutMs: -1 }, message: 'timeoutMs must not be negative' },
+    { name: 'concurrency 0', options: { concurrency: 0 }, message: 'concurrency must be an integer of at least 1' },
+    { name: 'fractional concurrency', options: { concurrency: 1.5 }, message: 'concurrency must be an integer of at least 1' },
+  ])('the constructor refuses $name', ({ options, message }) => {
+    const create = () =>
+      new ScrapeScheduler({ targets, intervalMs: 30_000, timeoutMs: 10_000, concurrency: 4, clock: systemClock, runTarget: async () => 'ok', onCycleComplete: () => undefined, ...options });
+    expect(create).toThrow(message);
+  });
 });

@@ -1,3 +1,3 @@
 export { scrapeTarget } from './scrape-target.js';
 export type { ScrapeResult, ScrapeOptions, ScrapeTargetSpec } from './scrape-result.js';
-export { ScrapeScheduler, scheduleOffsetMs, type SchedulerOptions, type SchedulerStats, type TimerPort } from './scheduler.js';
+export { ScrapeScheduler, scheduleOffsetMs, type CycleInfo, type SchedulerOptions, type SchedulerStats, type TimerPort } from './scheduler.js';

@@ -5,7 +5,7 @@
  * load is even and a target is scraped at the same phase every cycle.
  * Concurrency is capped with p-limit. Cycles never overlap: a tick that comes
  * while the previous cycle still runs is skipped and counted. The loop never
- * rejects: a failing runTarget is recorded, not thrown.
+ * rejects: a failing runTarget is recorded on its target, not thrown.
  */
 import pLimit from 'p-limit';
 import { errorMessage, type Clock } from '@chroma-monitor/shared';
@@ -22,49 +22,77 @@ const systemTimers: TimerPort = {
 };
 
 export interface SchedulerOptions<T extends { service: string }, R> {
-  /** Targets scraped every cycle; replace between cycles with setTargets(). */
+  /** Targets scraped every cycle, keyed by `service` (unique); replace between cycles with setTargets(). */
   targets: readonly T[];
-  /** Period of cycles. */
+  /** Period of cycles, ms; positive. */
   intervalMs: number;
-  /** Per-target deadline; offsets are spread over intervalMs − timeoutMs so every scrape can finish in its cycle. */
+  /** Per-target deadline, ms; offsets are spread over intervalMs − timeoutMs so every scrape can finish in its cycle. */
   timeoutMs: number;
-  /** Scrapes in flight at once. */
+  /** Scrapes in flight at once; an integer ≥ 1. */
   concurrency: number;
+  /** Source of "now" for planned start times, cycle start and duration. */
   clock: Clock;
+  /** Timers for ticks, offsets and the drain deadline; the system's by default. */
   timers?: TimerPort;
-  /** Scrapes one target; must not reject (a rejection is recorded as an error result by onTargetError). */
+  /** Scrapes one target. Should not reject; a rejection goes to onTargetError. `signal` aborts at shutdown. */
   runTarget(target: T, signal: AbortSignal): Promise<R>;
-  /** Called once per cycle with every target's result, in target order. Errors are logged, not thrown. */
+  /**
+   * Turns a rejected runTarget into that target's result, so the failure is
+   * recorded on the target (it counts as a failed scrape) instead of the
+   * target silently missing from the cycle. Without it the target is left out.
+   */
+  onTargetError?(target: T, message: string): R;
+  /** Called once per cycle with every started target's result, in target order. Errors are reported, not thrown. */
   onCycleComplete(results: Map<string, R>, cycle: CycleInfo): Promise<void> | void;
-  /** Where loop errors go (already safe to print). */
+  /** Where loop problems go (skipped ticks, rejected scrapes, handler failures); messages are already safe to print. */
   onLoopError?(message: string): void;
 }
 
+/** One finished cycle, as passed to onCycleComplete. */
 export interface CycleInfo {
+  /** 0 for the first cycle since construction, then +1 per cycle run (skipped ticks do not count). */
   index: number;
+  /** clock.now() when the cycle started. */
   startedAt: number;
+  /** From start until the last scrape finished, ms (before onCycleComplete). */
   durationMs: number;
 }
 
+/** Counters for /status and benchmarks. */
 export interface SchedulerStats {
+  /** Cycles started. */
   cycles: number;
+  /** Ticks skipped because the previous cycle was still running. */
   skippedCycles: number;
+  /** Duration of the last finished cycle, ms. */
   lastCycleMs: number | null;
-  /** Scrape start lateness vs plan in the last cycle: p99 and max, ms. */
+  /** Scrape start lateness vs plan in the last cycle (waiting behind the concurrency cap counts): p99, ms. */
   lastCycleLatenessP99Ms: number | null;
+  /** The same, maximum. */
   lastCycleLatenessMaxMs: number | null;
+  /** Between start() and stop(). */
   running: boolean;
 }
 
-/** Stable offset of `service` within [0, spreadMs): FNV-1a of the name. */
+/**
+ * Stable offset of `service` within [0, spreadMs): FNV-1a of the name, then
+ * murmur3's finalizer. Without the finalizer names differing only in their
+ * last character (`svc-1`, `svc-2`, …) land close together, since FNV-1a's
+ * high bits barely move for a change in the last byte.
+ */
 export function scheduleOffsetMs(service: string, spreadMs: number): number {
   if (spreadMs <= 0) return 0;
   let hash = 0x811c9dc5;
   for (let i = 0; i < service.length; i++) {
     hash ^= service.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+    hash = Math.imul(hash, 0x01000193);
   }
-  return (hash / 0x1_0000_0000) * spreadMs;
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return ((hash >>> 0) / 0x1_0000_0000) * spreadMs;
 }
 
 function percentile(values: number[], p: number): number | null {
@@ -73,21 +101,40 @@ function percentile(values: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/**
+ * What one start()…stop() span owns. Waits and scrapes are tracked in sets
+ * rather than as listeners on one shared AbortSignal: with thousands of
+ * targets that signal would collect thousands of listeners per cycle.
+ */
+class Run {
+  stopped = false;
+  readonly waits = new Set<() => void>();
+  readonly inFlight = new Set<AbortController>();
+
+  stop(): void {
+    this.stopped = true;
+    for (const release of [...this.waits]) release();
+  }
+
+  abortInFlight(): void {
+    for (const scrape of this.inFlight) scrape.abort();
+  }
+}
+
 export class ScrapeScheduler<T extends { service: string }, R> {
   readonly #options: SchedulerOptions<T, R>;
   readonly #timers: TimerPort;
   #targets: readonly T[];
+  #run: Run | null = null;
   #tickHandle: unknown = null;
   #current: Promise<void> | null = null;
-  #abort = new AbortController();
-  /** Fires at stop(): scrapes not yet started are skipped. */
-  #stopping = new AbortController();
-  #stopped = true;
   #nextTickAt = 0;
   #stats: SchedulerStats = { cycles: 0, skippedCycles: 0, lastCycleMs: null, lastCycleLatenessP99Ms: null, lastCycleLatenessMaxMs: null, running: false };
 
   constructor(options: SchedulerOptions<T, R>) {
-    if (options.intervalMs <= 0) throw new RangeError('intervalMs must be positive');
+    if (!(options.intervalMs > 0)) throw new RangeError('intervalMs must be positive');
+    if (!(options.timeoutMs >= 0)) throw new RangeError('timeoutMs must not be negative');
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new RangeError('concurrency must be an integer of at least 1');
     this.#options = options;
     this.#timers = options.timers ?? systemTimers;
     this.#targets = options.targets;
@@ -95,13 +142,11 @@ export class ScrapeScheduler<T extends { service: string }, R> {
 
   /** Starts the first cycle now and one every interval after it. */
   start(): void {
-    if (!this.#stopped) return;
-    this.#stopped = false;
-    this.#abort = new AbortController();
-    this.#stopping = new AbortController();
+    if (this.#run) return;
+    this.#run = new Run();
     this.#stats.running = true;
     this.#nextTickAt = this.#options.clock.now();
-    this.#tick();
+    this.#tick(this.#run);
   }
 
   /** Replaces the target list; takes effect at the next cycle. */
@@ -113,33 +158,47 @@ export class ScrapeScheduler<T extends { service: string }, R> {
     return { ...this.#stats };
   }
 
-  /** Stops starting cycles, gives the running one `drainMs`, then aborts its scrapes, and resolves when it is done. */
+  /**
+   * Stops starting cycles and scrapes, gives the scrapes in flight `drainMs`
+   * (default 5 s) to finish, then aborts them, and resolves when the running
+   * cycle, including its onCycleComplete, is done.
+   */
   async stop(options: { drainMs?: number } = {}): Promise<void> {
-    this.#stopped = true;
+    const run = this.#run;
+    this.#run = null;
     this.#stats.running = false;
     if (this.#tickHandle !== null) this.#timers.clearTimeout(this.#tickHandle);
     this.#tickHandle = null;
-    this.#stopping.abort();
+    run?.stop();
     const current = this.#current;
     if (!current) return;
+    if (!run) return current; // a second stop() waits for the same cycle
     const drainMs = options.drainMs ?? 5_000;
     if (drainMs <= 0) {
-      this.#abort.abort();
+      run.abortInFlight();
       await current;
       return;
     }
-    const abortTimer = this.#timers.setTimeout(() => this.#abort.abort(), drainMs);
+    const abortTimer = this.#timers.setTimeout(() => run.abortInFlight(), drainMs);
     await current;
     this.#timers.clearTimeout(abortTimer);
   }
 
-  #tick(): void {
-    if (this.#stopped) return;
+  #report(message: string): void {
+    try {
+      this.#options.onLoopError?.(message);
+    } catch {
+      // a failing reporter must not stop the loop
+    }
+  }
+
+  #tick(run: Run): void {
+    if (run.stopped) return;
     if (this.#current) {
       this.#stats.skippedCycles++;
-      this.#options.onLoopError?.(`cycle skipped: the previous cycle is still running after ${this.#options.intervalMs}ms`);
+      this.#report(`cycle skipped: the previous cycle is still running after ${this.#options.intervalMs}ms`);
     } else {
-      this.#current = this.#runCycle().finally(() => {
+      this.#current = this.#runCycle(run).finally(() => {
         this.#current = null;
       });
     }
@@ -147,10 +206,10 @@ export class ScrapeScheduler<T extends { service: string }, R> {
     const now = this.#options.clock.now();
     do this.#nextTickAt += this.#options.intervalMs;
     while (this.#nextTickAt <= now);
-    this.#tickHandle = this.#timers.setTimeout(() => this.#tick(), this.#nextTickAt - now);
+    this.#tickHandle = this.#timers.setTimeout(() => this.#tick(run), this.#nextTickAt - now);
   }
 
-  async #runCycle(): Promise<void> {
+  async #runCycle(run: Run): Promise<void> {
     const { clock, intervalMs, timeoutMs } = this.#options;
     const startedAt = clock.now();
     const index = this.#stats.cycles++;
@@ -159,32 +218,29 @@ export class ScrapeScheduler<T extends { service: string }, R> {
     const spread = Math.max(0, intervalMs - timeoutMs);
     const lateness: number[] = [];
     const results = new Map<string, R>();
-    const signal = this.#abort.signal;
-    const stopping = this.#stopping.signal;
 
     await Promise.all(
       targets.map(async (target) => {
         const plannedAt = startedAt + scheduleOffsetMs(target.service, spread);
-        await this.#waitUntil(plannedAt, stopping);
-        if (stopping.aborted) return;
-        const result = await limit(async () => {
-          if (stopping.aborted) return undefined; // queued behind the cap when stop() came: not started
+        await this.#waitUntil(plannedAt, run);
+        if (run.stopped) return;
+        const result = await limit(async (): Promise<{ value: R } | null> => {
+          if (run.stopped) return null; // queued behind the cap when stop() came: not started
           lateness.push(Math.max(0, clock.now() - plannedAt));
-          // A signal per scrape: listeners added by the HTTP client die with it instead of piling up
-          // on one long-lived signal (one per scrape, forever, was a leak).
+          // A signal per scrape: listeners the HTTP client adds die with it.
           const scrape = new AbortController();
-          const abort = () => scrape.abort();
-          signal.addEventListener('abort', abort, { once: true });
+          run.inFlight.add(scrape);
           try {
-            return await this.#options.runTarget(target, scrape.signal);
+            return { value: await this.#options.runTarget(target, scrape.signal) };
           } catch (error) {
-            this.#options.onLoopError?.(`scrape of ${target.service} threw: ${errorMessage(error)}`);
-            return undefined;
+            const message = `scrape of ${target.service} threw: ${errorMessage(error)}`;
+            this.#report(message);
+            return this.#options.onTargetError ? { value: this.#options.onTargetError(target, message) } : null;
           } finally {
-            signal.removeEventListener('abort', abort);
+            run.inFlight.delete(scrape);
           }
         });
-        if (result !== undefined) results.set(target.service, result);
+        if (result) results.set(target.service, result.value);
       }),
     );
 
@@ -197,23 +253,22 @@ export class ScrapeScheduler<T extends { service: string }, R> {
     try {
       await this.#options.onCycleComplete(ordered, { index, startedAt, durationMs });
     } catch (error) {
-      this.#options.onLoopError?.(`cycle ${index} handler failed: ${errorMessage(error)}`);
+      this.#report(`cycle ${index} handler failed: ${errorMessage(error)}`);
     }
   }
 
-  #waitUntil(at: number, signal: AbortSignal): Promise<void> {
+  /** Resolves at `at`, or at once when the run stops. */
+  #waitUntil(at: number, run: Run): Promise<void> {
     const delay = at - this.#options.clock.now();
-    if (delay <= 0 || signal.aborted) return Promise.resolve();
+    if (delay <= 0 || run.stopped) return Promise.resolve();
     return new Promise((resolve) => {
-      const onAbort = () => {
+      const release = () => {
+        run.waits.delete(release);
         this.#timers.clearTimeout(handle);
         resolve();
       };
-      const handle = this.#timers.setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, delay);
-      signal.addEventListener('abort', onAbort, { once: true });
+      const handle = this.#timers.setTimeout(release, delay);
+      run.waits.add(release);
     });
   }
 }

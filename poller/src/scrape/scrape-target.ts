@@ -4,9 +4,16 @@
  * followed; the body is streamed and the decompressed bytes are counted, so
  * a 50 MB body or a gzip bomb is cut off at the limit instead of buffered.
  * Every failure becomes a value with a stable code; nothing throws.
+ *
+ * Impersonation: the scraper returns the target's samples as sent, and the
+ * poller keys every result by the target's *configured* service. Derivation
+ * (derive/sample-index.ts) then reads only series whose `service` label is
+ * absent or equals that configured service, so a target labelling its series
+ * `service="chroma-primary"` can neither report values for chroma-primary
+ * (they never reach chroma-primary's result) nor for itself (they are ignored).
  */
 import got, { type RequestError } from 'got';
-import { ErrorCode, formatDuration, type Clock } from '@chroma-monitor/shared';
+import { ErrorCode, formatDuration, Redactor, type Clock } from '@chroma-monitor/shared';
 import { parseExposition } from '../exposition/index.js';
 import type { ScrapeOptions, ScrapeResult, ScrapeTargetSpec } from './scrape-result.js';
 
@@ -39,23 +46,48 @@ function classify(error: unknown, options: ScrapeOptions): ScrapeFailure {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ScrapeFailure(ErrorCode.ScrapeConnection, 'host not found');
   if (code === 'ECONNRESET') return new ScrapeFailure(ErrorCode.ScrapeConnection, 'connection reset');
   if (code === 'ERR_ABORTED' || (error as Error).name === 'AbortError') return new ScrapeFailure(ErrorCode.ScrapeConnection, 'scrape aborted (shutting down)');
-  if (code === 'Z_DATA_ERROR' || code === 'ERR_BODY_PARSE_FAILURE') return new ScrapeFailure(ErrorCode.ScrapeConnection, 'corrupt compressed body');
+  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'ERR_BODY_PARSE_FAILURE') return new ScrapeFailure(ErrorCode.ScrapeConnection, 'corrupt compressed body');
   return new ScrapeFailure(ErrorCode.ScrapeConnection, code ? `request failed (${code})` : 'request failed');
 }
 
 /**
- * Text format only. Prometheus falls back to the text parser when the
- * content type is missing; so do we. An HTML login page or JSON is refused.
+ * Text format only, any parameters (`version=0.0.4`, `charset=utf-8`). An
+ * HTML login page or JSON is refused. A missing content type is refused too:
+ * Prometheus 2 guessed the text format, but Prometheus 3 fails such a scrape
+ * ("non-compliant scrape target sending blank Content-Type") unless the job
+ * sets `fallback_scrape_protocol`, and we have no such setting to offer.
  */
 function checkContentType(header: string | undefined): void {
-  if (header === undefined || header === '') return;
-  const mediaType = header.split(';')[0]!.trim().toLowerCase();
-  if (mediaType !== 'text/plain') {
-    throw new ScrapeFailure(ErrorCode.ScrapeContentType, `content type "${mediaType.slice(0, 60)}" is not text/plain`);
+  const mediaType = (header ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType === 'text/plain') return;
+  const message = mediaType === '' ? 'no content type (text/plain expected)' : `content type "${mediaType.slice(0, 60)}" is not text/plain`;
+  throw new ScrapeFailure(ErrorCode.ScrapeContentType, message);
+}
+
+function authorizationOf(target: ScrapeTargetSpec): string | null {
+  if (target.authorization) return target.authorization;
+  return target.bearerToken ? `Bearer ${target.bearerToken}` : null;
+}
+
+/** Every secret of this target, so no message can carry one (a parse error quotes a body line, and a body can echo a header). */
+function redactorFor(target: ScrapeTargetSpec): Redactor {
+  const authorization = authorizationOf(target);
+  const redactor = new Redactor([target.bearerToken, authorization, authorization?.replace(/^\S+\s+/, '')]);
+  try {
+    const url = new URL(target.url);
+    if (url.password) {
+      redactor.add(target.url);
+      // The HTTP client sends URL credentials as Basic auth, which a body can echo.
+      redactor.add(Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64'));
+    }
+  } catch {
+    // an unparseable URL fails in got with a code, never quoted
   }
+  return redactor;
 }
 
 async function fetchBody(target: ScrapeTargetSpec, options: ScrapeOptions): Promise<Buffer> {
+  const authorization = authorizationOf(target);
   const stream = got.stream(target.url, {
     retry: { limit: 0 },
     followRedirect: false,
@@ -66,11 +98,7 @@ async function fetchBody(target: ScrapeTargetSpec, options: ScrapeOptions): Prom
       accept: ACCEPT,
       'accept-encoding': 'gzip',
       'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
-      ...(target.authorization
-        ? { authorization: target.authorization }
-        : target.bearerToken
-          ? { authorization: `Bearer ${target.bearerToken}` }
-          : {}),
+      ...(authorization ? { authorization } : {}),
     },
     ...(options.signal ? { signal: options.signal } : {}),
   });
@@ -91,6 +119,7 @@ async function fetchBody(target: ScrapeTargetSpec, options: ScrapeOptions): Prom
         fail(error);
       }
     });
+    // got emits decompressed chunks: the count is of inflated bytes, checked before each is kept.
     stream.on('data', (chunk: Buffer) => {
       received += chunk.length;
       if (received > options.bodyLimitBytes) {
@@ -104,18 +133,23 @@ async function fetchBody(target: ScrapeTargetSpec, options: ScrapeOptions): Prom
   });
 }
 
-/** Scrapes one target. Never rejects. */
+/** Scrapes one target. Never rejects; error messages are short, stable and free of the target's secrets. */
 export async function scrapeTarget(target: ScrapeTargetSpec, options: ScrapeOptions, clock: Clock): Promise<ScrapeResult> {
   const scrapedAt = clock.now();
   const started = performance.now();
+  const failed = (code: ErrorCode, message: string): ScrapeResult => ({
+    ok: false,
+    error: { code, message: redactorFor(target).redact(message) },
+    durationMs: performance.now() - started,
+    scrapedAt,
+  });
   try {
     const body = await fetchBody(target, options);
     const outcome = parseExposition(body, { sampleLimit: options.sampleLimit });
-    const durationMs = performance.now() - started;
-    if (!outcome.ok) return { ok: false, error: { code: outcome.error.code, message: outcome.error.message }, durationMs, scrapedAt };
-    return { ok: true, samples: outcome.samples, durationMs, bytes: body.length, scrapedAt };
+    if (!outcome.ok) return failed(outcome.error.code, outcome.error.message);
+    return { ok: true, samples: outcome.samples, durationMs: performance.now() - started, bytes: body.length, scrapedAt };
   } catch (error) {
     const failure = classify(error, options);
-    return { ok: false, error: { code: failure.code, message: failure.message }, durationMs: performance.now() - started, scrapedAt };
+    return failed(failure.code, failure.message);
   }
 }

@@ -112,7 +112,8 @@ export function decide(
 
   if (observed === 'warning') {
     // Down from critical: not a new alert, and not resolved yet; a new rise to critical must alert at once.
-    if (state.notifiedLevel === 'critical') return hold('unchanged', { ...next, notifiedLevel: 'warning' });
+    // The warning cooldown starts here, as if warned: the drop is quiet, its reminder comes a cooldown later.
+    if (state.notifiedLevel === 'critical') return hold('unchanged', { ...next, notifiedLevel: 'warning', lastWarningAt: now });
     const databaseQuiet = kind === 'database' && !elapsed(state.lastDatabaseAt, now, cooldowns.databaseMs);
     const quiet = databaseQuiet || !elapsed(state.lastWarningAt, now, cooldowns.warningMs);
     if (quiet) return hold(state.notifiedLevel === 'warning' ? 'unchanged' : 'suppressed_cooldown');

@@ -71,10 +71,11 @@ export function evaluateDatabase(
 
   // Size.
   const db = observation.database;
-  const limitBytes = db?.limitBytes ?? probe.limitBytes;
+  // A limit that makes no sense (0, negative, not finite) is never divided by: the configured one is used.
+  const limitBytes = db?.limitBytes !== null && db?.limitBytes !== undefined && db.limitBytes > 0 && Number.isFinite(db.limitBytes) ? db.limitBytes : probe.limitBytes;
   let level: AlertLevel = stateOf('database').level;
   let recommendations: string[] = [];
-  if (observation.up && db) {
+  if (observation.up && db && Number.isFinite(db.sizeBytes) && db.sizeBytes >= 0) {
     const before = shared(stateOf('database'));
     const observed = levelFor(db.sizeBytes, context.thresholds.databaseSize, before.level);
     const { state, decision } = decide({ ...before, hasData: true, missing: 0 }, observed, now, policy, 'database');

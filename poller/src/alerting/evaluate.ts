@@ -140,6 +140,7 @@ export function evaluateService(observation: ServiceObservation, previous: Reado
     levels[resource] = before.level;
     // A target that is down has no values: its resources keep their state (neither fire, resolve nor remind).
     if (!observation.up) {
+      states.set(key, before);
       recommendations.push(...recommendationsFor(resource, before.level, observation, context));
       continue;
     }

@@ -37,8 +37,10 @@ export interface AlertNotification {
 const RESOURCE_NAMES: Record<AlertSubject, string> = { memory: 'Memory', cpu: 'CPU', disk: 'Disk', database: 'Database', service: 'Service' };
 
 export const resourceName = (resource: AlertSubject) => RESOURCE_NAMES[resource];
-export const pct = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(1)}%`);
-export const gbText = (value: number | null) => (value === null ? 'n/a' : `${value.toFixed(1)}GB`);
+/** "92.3%"; no value (null, NaN, ±Inf) is "n/a", never "NaN%". */
+export const pct = (value: number | null) => (value === null || !Number.isFinite(value) ? 'n/a' : `${value.toFixed(1)}%`);
+/** "0.8GB"; no value (null, NaN, ±Inf) is "n/a". */
+export const gbText = (value: number | null) => (value === null || !Number.isFinite(value) ? 'n/a' : `${value.toFixed(1)}GB`);
 
 /**
  * "chroma-primary - Disk Critical", "… - Memory Resolved", "… - Service Down",

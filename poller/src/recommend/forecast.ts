@@ -60,6 +60,8 @@ export const OVER_LIMIT_NOW = 'Over the limit now';
 
 /** Longest horizon worth stating; beyond it the trend says nothing useful. */
 const MAX_FORECAST_DAYS = 3650;
+/** Fastest growth believed (GB/day): beyond it the history is broken, not a disk filling up. */
+const MAX_GB_PER_DAY = 1e6;
 
 /**
  * A forecast sentence for a quantity in GB growing towards `capacityGb`,
@@ -69,13 +71,13 @@ const MAX_FORECAST_DAYS = 3650;
  * value gives no forecast. Past the capacity it says "Over the limit now".
  */
 export function forecastFull(usedGb: readonly Point[], capacityGb: number, currentGb?: number | null): string | null {
-  if (!Number.isFinite(capacityGb) || capacityGb <= 0) return null;
+  if (!Number.isFinite(capacityGb) || capacityGb <= 0 || capacityGb > 1e12) return null;
   const points = finitePoints(usedGb);
   const current = currentGb ?? points[points.length - 1]?.value;
   if (current === undefined || !Number.isFinite(current)) return null;
   if (current >= capacityGb) return OVER_LIMIT_NOW;
   const slope = slopePerDay(points);
-  if (slope === null || slope <= FLAT_PER_DAY) return null;
+  if (slope === null || slope <= FLAT_PER_DAY || slope > MAX_GB_PER_DAY) return null;
   const days = (capacityGb - current) / slope;
   if (!Number.isFinite(days) || days > MAX_FORECAST_DAYS) return null;
   return `Full in ${duration(days)} at ${slope.toFixed(1) === '0.0' ? slope.toFixed(2) : slope.toFixed(1)} GB/day`;

@@ -13,7 +13,16 @@ const delta = (usd: number) => `+$${usd.toFixed(2)}`;
 const memory = (mb: number) => (mb >= 1024 ? `${mb / 1024} GB` : `${mb} MB`);
 const gb = (value: number) => `${value.toFixed(1)}GB`;
 const wholeGb = (bytes: number) => `${Math.round(bytes / BYTES_PER_GB)}GB`;
-const isUsable = (value: number | null | undefined): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+/**
+ * A number fit to compute advice from: finite, not negative, and below 1e15
+ * (a percent, GB or byte count beyond that is a broken target, and would
+ * print in exponent notation).
+ */
+const isUsable = (value: number | null | undefined): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0 && value < 1e15;
+/** A size in bytes fit to price: positive and at most 2^53 bytes (8 PiB). */
+const isSize = (bytes: number | null | undefined): bytes is number => typeof bytes === 'number' && bytes > 0 && bytes <= Number.MAX_SAFE_INTEGER;
+/** A warning threshold fit to size against: a percent in (0, 100]. */
+const isPercentThreshold = (percent: number) => percent > 0 && percent <= 100;
 
 /** Largest growth a recommendation states: beyond 2^20× the current size the input is not believable. */
 const MAX_DOUBLINGS = 20;
@@ -58,7 +67,7 @@ export function recommendPlan(input: PlanRecommendationInput, catalog: PlanCatal
     return [`Give ${input.service} more ${what}; set its plan in the config (targets[].plan: ${plans.map((p) => p.key).join(', ')}) to get a priced recommendation`];
   }
   const current = plans[index]!;
-  if (!isUsable(input.percent) || !(input.warningPercent > 0)) {
+  if (!isUsable(input.percent) || !isPercentThreshold(input.warningPercent)) {
     return [`Check ${input.service}'s ${what} use: its current value is unknown`];
   }
   const used = (input.percent / 100) * size(current);
@@ -90,9 +99,9 @@ export interface DiskRecommendationInput {
 /** The next doubling of the disk that brings usage under the warning threshold; disks never shrink. */
 export function recommendDisk(input: DiskRecommendationInput, catalog: PlanCatalog): string[] {
   const lines: string[] = [];
-  const diskBytes = input.diskBytes !== null && input.diskBytes > 0 && Number.isFinite(input.diskBytes) ? input.diskBytes : null;
+  const diskBytes = isSize(input.diskBytes) ? input.diskBytes : null;
   const currentGb = diskBytes === null ? null : Math.max(1, Math.round(diskBytes / BYTES_PER_GB));
-  const nextGb = currentGb === null || !isUsable(input.percent) ? null : nextDoubling(currentGb, (input.percent / 100) * currentGb, input.warningPercent / 100);
+  const nextGb = currentGb === null || !isUsable(input.percent) || !isPercentThreshold(input.warningPercent) ? null : nextDoubling(currentGb, (input.percent / 100) * currentGb, input.warningPercent / 100);
   if (currentGb !== null && nextGb !== null) {
     lines.push(`Increase disk size from ${currentGb}GB to ${nextGb}GB (${delta((nextGb - currentGb) * catalog.diskPricePerGbMonth)}/month)`);
   } else {
@@ -124,9 +133,9 @@ export interface DatabaseRecommendationInput {
 export function recommendDatabase(input: DatabaseRecommendationInput, catalog: PlanCatalog): string[] {
   const { paid, free } = catalog.postgres;
   const lines: string[] = [];
-  const limitOk = input.limitBytes > 0 && Number.isFinite(input.limitBytes);
+  const limitOk = isSize(input.limitBytes);
   const currentGb = limitOk ? Math.max(1, Math.round(input.limitBytes / BYTES_PER_GB)) : null;
-  const storageGb = currentGb === null ? null : nextDoubling(currentGb, input.sizeBytes / BYTES_PER_GB, input.warningBytes / input.limitBytes);
+  const storageGb = currentGb === null || !isUsable(input.sizeBytes) || !isSize(input.warningBytes) ? null : nextDoubling(currentGb, input.sizeBytes / BYTES_PER_GB, input.warningBytes / input.limitBytes);
   if (storageGb !== null) {
     const monthly = paid.price + storageGb * paid.storagePricePerGbMonth;
     lines.push(`Move ${input.service} to the paid ${paid.name} plan with ${storageGb}GB storage: ${money(paid.price)}/month + ${money(paid.storagePricePerGbMonth)}/GB-month = ${delta(monthly)}/month`);

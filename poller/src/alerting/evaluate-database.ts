@@ -72,7 +72,7 @@ export function evaluateDatabase(
   // Size.
   const db = observation.database;
   // A limit that makes no sense (0, negative, not finite) is never divided by: the configured one is used.
-  const limitBytes = db?.limitBytes !== null && db?.limitBytes !== undefined && db.limitBytes > 0 && Number.isFinite(db.limitBytes) ? db.limitBytes : probe.limitBytes;
+  const limitBytes = db?.limitBytes !== null && db?.limitBytes !== undefined && db.limitBytes >= 1 && db.limitBytes <= Number.MAX_SAFE_INTEGER ? db.limitBytes : probe.limitBytes;
   let level: AlertLevel = stateOf('database').level;
   let recommendations: string[] = [];
   if (observation.up && db && Number.isFinite(db.sizeBytes) && db.sizeBytes >= 0) {

@@ -20,7 +20,7 @@ const wholeGb = (bytes: number) => `${Math.round(bytes / BYTES_PER_GB)}GB`;
  */
 const isUsable = (value: number | null | undefined): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0 && value < 1e15;
 /** A size in bytes fit to price: positive and at most 2^53 bytes (8 PiB). */
-const isSize = (bytes: number | null | undefined): bytes is number => typeof bytes === 'number' && bytes > 0 && bytes <= Number.MAX_SAFE_INTEGER;
+const isSize = (bytes: number | null | undefined): bytes is number => typeof bytes === 'number' && bytes >= 1 && bytes <= Number.MAX_SAFE_INTEGER;
 /** A warning threshold fit to size against: a percent in (0, 100]. */
 const isPercentThreshold = (percent: number) => percent > 0 && percent <= 100;
 

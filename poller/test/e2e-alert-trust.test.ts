@@ -135,4 +135,42 @@ describe('alerts you can trust, end to end', () => {
     expect(code).toBe(1);
     expect(check.output()).toContain('thresholds.database_size.warning: must be greater than 0');
   }, 20_000);
+
+  it('a service removed from the config while critical: one "No Longer Monitored" at the next start, and its state is deleted', async () => {
+    const gone = await textTarget(() => 'resource_memory_usage_ratio{service="chroma-gone"} 0.97\n');
+    const kept = await textTarget(() => 'resource_memory_usage_ratio{service="chroma-kept"} 0.3\n');
+    servers.push(gone.server, kept.server);
+    const localReceiver = await new SlackReceiver().start();
+    const database = await createTestDatabase('chroma_removed');
+    const both = join(dir, 'both.yaml');
+    const one = join(dir, 'one.yaml');
+    const base = { interval: '1s', timeout: '500ms', listen: { host: '127.0.0.1', port: await freePort() } };
+    await writeFile(both, stringify({ ...base, targets: [{ service: 'chroma-gone', url: gone.url }, { service: 'chroma-kept', url: kept.url }] }));
+    await writeFile(one, stringify({ ...base, targets: [{ service: 'chroma-kept', url: kept.url }] }));
+    const env = { DATABASE_URL: database.url, SLACK_WEBHOOK_URL: localReceiver.url };
+    try {
+      const first = spawnNode(CLI, ['run', '--config', both], env);
+      await first.waitForOutput(/listening on/);
+      await localReceiver.waitForRequests(1, 15_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_500)); // the state of that cycle is saved
+      expect(await first.stop('SIGTERM')).toBe(0);
+      const stateKeys = async () => (await database.query<{ alert_key: string }>('SELECT alert_key FROM alert_state ORDER BY alert_key')).rows.map((r) => r.alert_key);
+      expect(await stateKeys()).toContain('chroma-gone:memory');
+
+      const second = spawnNode(CLI, ['run', '--config', one], env);
+      await second.waitForOutput(/listening on/);
+      await localReceiver.waitForRequests(2, 15_000);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(await second.stop('SIGTERM')).toBe(0);
+      const texts = localReceiver.requests.map((r) => (r.body.text as string).split('\n').slice(1, 3).join(' | '));
+      expect(texts).toEqual([
+        'chroma-gone - Memory Critical | Memory usage CRITICAL: 97.0%',
+        'chroma-gone - No Longer Monitored | chroma-gone was removed from the config: its alerts are closed (was: memory critical)',
+      ]);
+      expect((await stateKeys()).filter((k) => k.startsWith('chroma-gone:'))).toEqual([]);
+    } finally {
+      await localReceiver.stop();
+      await database.drop();
+    }
+  }, 60_000);
 });

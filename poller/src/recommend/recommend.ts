@@ -131,7 +131,9 @@ export interface DatabaseRecommendationInput {
 
 /** The paid plan with enough storage, its price, the free tier's expiry, and a forecast. */
 export function recommendDatabase(input: DatabaseRecommendationInput, catalog: PlanCatalog): string[] {
-  const { paid, free } = catalog.postgres;
+  const { free, storagePricePerGbMonth } = catalog.postgres;
+  // Size is storage, priced apart from the instance: the cheapest paid instance is the advice.
+  const paid = { ...catalog.postgres.paid[0]!, storagePricePerGbMonth };
   const lines: string[] = [];
   const limitOk = isSize(input.limitBytes);
   const currentGb = limitOk ? Math.max(1, Math.round(input.limitBytes / BYTES_PER_GB)) : null;

@@ -1,0 +1,2 @@
+export { buildCapacityReport, reachDate, type CapacityReport, type ServiceReport, type DatabaseReport, type ReportInputs, type ReportTarget, type ForecastDate } from './capacity-report.js';
+export { renderReport, reportJson, reportMarkdown, reportHtml, REPORT_FORMATS, type ReportFormat } from './render-report.js';

@@ -15,6 +15,7 @@ import { ScrapeScheduler, scrapeTarget, type ScrapeTargetSpec } from '../scrape/
 import { renderAlerts } from '../slack/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createLogger, type Logger } from './logger.js';
+import { DigestRunner } from './digest-runner.js';
 import { Monitor, type DigestedScrape } from './monitor.js';
 import { renderPage, type PageQuery } from './page-data.js';
 import { PollerMetrics } from './poller-metrics.js';
@@ -97,6 +98,9 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
     probe = createPostgresProbe({ databaseUrl: config.probes.postgres.databaseUrl, service: probeTarget?.service ?? 'chroma-metadata', limitBytes: config.probes.postgres.limitBytes, logger });
   }
 
+  const digestConfig = config.digest;
+  const digest = digestConfig ? new DigestRunner({ config: { ...config, digest: digestConfig }, clock, store, dispatcher, catalog, logger }) : null;
+
   let scheduler: ScrapeScheduler<ScrapeTargetSpec, DigestedScrape> | null = null;
   const status = async (): Promise<StatusReport> => {
     const storeHealth = store.health();
@@ -141,7 +145,10 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
     clock,
     runTarget: async (target, signal) =>
       monitor.digest(target.service, await scrapeTarget(target, { timeoutMs: config.timeoutMs, bodyLimitBytes: config.bodyLimitBytes, sampleLimit: config.sampleLimit, signal }, clock)),
-    onCycleComplete: (results, cycle) => monitor.handleCycle(results, { durationMs: cycle.durationMs, skippedCycles: scheduler!.stats().skippedCycles }),
+    onCycleComplete: async (results, cycle) => {
+      await monitor.handleCycle(results, { durationMs: cycle.durationMs, skippedCycles: scheduler!.stats().skippedCycles });
+      await digest?.tick();
+    },
     onLoopError: (message) => logger.warn(message),
   });
   dispatcher.start();

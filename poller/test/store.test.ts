@@ -243,7 +243,7 @@ describe('migrate command path on the embedded store', () => {
       const second = await openStore({ databaseUrl: null, dataDir, bufferRows: 10, redactor: new Redactor(), logger });
       try {
         expect(await second.serviceHistory('persisted', 0)).toEqual([sample('persisted', at)]);
-        expect((await second.query('SELECT version FROM schema_migrations')).rows).toEqual([{ version: 1 }]);
+        expect((await second.query('SELECT version FROM schema_migrations ORDER BY version')).rows).toEqual([{ version: 1 }, { version: 2 }]);
       } finally {
         await second.close();
       }

@@ -19,3 +19,4 @@ export {
   type PostgresProbeOptions,
   type ProbeReading,
 } from './postgres/index.js';
+export { registerChromaProbe, boundedCollections, OTHER_COLLECTIONS, type ChromaProbe, type ChromaProbeOptions } from './chroma/index.js';

@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { SERVICE_LABEL, closeHttp, listenHttp, systemClock, type Clock, type HttpAuthConfig } from '@chroma-monitor/shared';
+import { registerChromaProbe, type ChromaProbeOptions } from './chroma/index.js';
 import type { StatFs } from './collectors/disk-reader.js';
 import { readKernelFile, type FileReader } from './file-reader.js';
 import { createExporterRouter, createMetricsHandler, type MetricsHandler } from './metrics-handler.js';
@@ -32,6 +33,8 @@ export interface ResourceMonitorOptions {
   statfs?: StatFs;
   /** Clock for the CPU window; injected by tests. */
   clock?: Clock;
+  /** Also probe a ChromaDB server (chroma_up, collections, records, persist directory size). */
+  chroma?: ChromaProbeOptions;
 }
 
 /** Current values as a plain object (bytes, ratios, cores). */
@@ -86,6 +89,7 @@ export function startResourceMonitoring(serviceName: string, options: ResourceMo
     clock: options.clock ?? systemClock,
   });
   registerResourceMetrics(registry, sampler);
+  if (options.chroma) registerChromaProbe(registry, serviceName, options.chroma, () => (options.clock ?? systemClock).now());
   const metricsHandler = createMetricsHandler(registry, toAuthConfig(options.auth));
 
   let server: Server | null = null;

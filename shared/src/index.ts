@@ -9,6 +9,9 @@ export {
   DATNAME_LABEL,
   ResourceMetric,
   PostgresMetric,
+  ChromaMetric,
+  COLLECTION_LABEL,
+  VERSION_LABEL,
   PollerMetric,
 } from './metric-names.js';
 export { isAuthorized, authChallenge } from './http-auth.js';

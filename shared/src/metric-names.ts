@@ -44,6 +44,21 @@ export const PostgresMetric = {
   scrapeDurationSeconds: metric('pg_scrape_duration_seconds', 'Time the probe took to query PostgreSQL.'),
 } as const;
 
+/** ChromaDB probe metrics (SPEC §8 "ChromaDB probe"), served by the sidecar with `--chroma-url`. */
+export const ChromaMetric = {
+  up: metric('chroma_up', 'Whether ChromaDB answered its heartbeat (1) or not (0).'),
+  heartbeatDurationSeconds: metric('chroma_heartbeat_duration_seconds', 'Time ChromaDB took to answer its heartbeat.'),
+  info: metric('chroma_info', 'ChromaDB server version, as a label; the value is always 1.'),
+  collections: metric('chroma_collections', 'Number of collections in the watched tenant and database.'),
+  collectionRecords: metric('chroma_collection_records', 'Records per collection: the largest collections by name, the rest summed as collection="other".'),
+  persistDirectoryBytes: metric('chroma_persist_directory_bytes', 'Disk space used by the ChromaDB persist directory (cached between scrapes).'),
+} as const;
+
+/** Label of chroma_collection_records. */
+export const COLLECTION_LABEL = 'collection';
+/** Label of chroma_info. */
+export const VERSION_LABEL = 'version';
+
 /** The poller's own metrics (SPEC §5 HTTP). */
 export const PollerMetric = {
   up: metric('up', 'Whether the last scrape of the target succeeded (1) or not (0).'),

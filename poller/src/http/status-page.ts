@@ -128,6 +128,9 @@ function serviceCard(service: Service, inputs: StatusPageInputs): string {
     row('CPU', fmt(service.cpu_percent, '%'), service.levels.cpu),
     row('Disk', fmt(service.disk_usage_percent, '%'), service.levels.disk),
     row('Disk free', fmt(service.disk_free_gb, ' GB'), service.levels.disk),
+    service.chroma
+      ? `<tr><td>ChromaDB</td><td class="v ${service.chroma.up ? (service.stale ? 'stale' : 'ok') : 'critical'}">${service.chroma.up ? `${(service.chroma.records ?? 0).toLocaleString('en-US')} records in ${service.chroma.collections ?? 0} collections` : 'not answering'}</td></tr>`
+      : '',
     '</table>',
     service.stale ? `<div class="muted stale-note">values from ${time(service.values_at, true)} (stale: the target is down)</div>` : '',
     `<div class="muted">last scrape ${time(service.last_scrape_at, true)}</div>`,

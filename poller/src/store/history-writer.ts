@@ -29,9 +29,9 @@ const clean = (text: string) => (text.includes('\u0000') ? text.replaceAll('\u00
  * formatting an ISO string per row.
  */
 const INSERT_SERVICE = `INSERT INTO service_resource_metrics
-  (service_name, memory_percent, cpu_percent, disk_usage_percent, disk_free_gb, recorded_at)
-SELECT service, memory, cpu, disk, free, to_timestamp(at_ms / 1000.0)
-FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::float8[], $6::float8[]) AS r(service, memory, cpu, disk, free, at_ms)`;
+  (service_name, memory_percent, cpu_percent, disk_usage_percent, disk_free_gb, recorded_at, chroma_records)
+SELECT service, memory, cpu, disk, free, to_timestamp(at_ms / 1000.0), records
+FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::int8[]) AS r(service, memory, cpu, disk, free, at_ms, records)`;
 
 const INSERT_DATABASE = `INSERT INTO database_size_samples
   (service_name, datname, size_bytes, limit_bytes, connections, recorded_at)
@@ -129,6 +129,7 @@ export class HistoryWriter {
           services.map((r) => r.diskUsagePercent),
           services.map((r) => r.diskFreeGb),
           services.map((r) => r.recordedAt),
+          services.map((r) => r.chromaRecords ?? null),
         ]);
       }
       if (databases.length > 0) {

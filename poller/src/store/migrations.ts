@@ -74,6 +74,13 @@ CREATE TABLE IF NOT EXISTS report_schedule (
 );
 `,
   },
+  {
+    version: 3,
+    description: 'ChromaDB record count per history row (disk forecasts in records)',
+    sql: `
+ALTER TABLE service_resource_metrics ADD COLUMN IF NOT EXISTS chroma_records bigint;
+`,
+  },
 ];
 
 /** Applies every migration not yet recorded. Returns the versions applied now. */

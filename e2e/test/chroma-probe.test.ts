@@ -11,10 +11,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startResourceMonitoring, type ResourceMonitor } from '@chroma-monitor/exporter';
 import { chromaCollection, requireChroma, startChroma, type ChromaServer } from '../../test-support/chroma.js';
+import { startPrometheus } from '../../test-support/prometheus.js';
 import { requireTool } from '../../test-support/tools.js';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 
 const chroma = requireChroma();
 const promtool = requireTool('promtool', 'prometheus');
+const prometheus = requireTool('prometheus', 'prometheus');
 const run = promisify(execFile);
 
 /** The chroma_* lines of a scrape, without HELP/TYPE. */
@@ -85,5 +89,21 @@ describe.skipIf(!chroma)('ChromaDB probe against a real chroma run', () => {
     const back = await (await fetch(url)).text();
     expect(back).toContain('chroma_up{service="chroma-primary"} 1');
     expect(back).toContain('chroma_collection_records{service="chroma-primary",collection="docs"} 30');
+  }, 60_000);
+
+  it.skipIf(!prometheus)('Grafana "ChromaDB": every panel query returns data from a real Prometheus scraping the probe', async () => {
+    const running = await startPrometheus(prometheus!, [{ job: 'chroma', url }]);
+    try {
+      await running.waitFor('count_over_time(chroma_up[1m]) >= 3', undefined, 30_000);
+      const dashboard = JSON.parse(await readFile(fileURLToPath(new URL('../../dashboards/chromadb.json', import.meta.url)), 'utf8')) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+      for (const panel of dashboard.panels) {
+        for (const target of panel.targets) {
+          const results = await running.query(target.expr.replaceAll('$service', '.*'));
+          expect(results.length, `${panel.title}: ${target.expr}`).toBeGreaterThan(0);
+        }
+      }
+    } finally {
+      await running.stop();
+    }
   }, 60_000);
 });

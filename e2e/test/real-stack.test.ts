@@ -35,7 +35,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SIDECAR = `${ROOT}exporter/dist/cli.js`;
 const POLLER = `${ROOT}poller/dist/cli.js`;
 const SERVICES = `${ROOT}e2e/services/`;
-const TMPFS_MIB = 24;
+const TMPFS_MIB = 96;
 
 /** Whether this process may mount a tmpfs (root, mount available); the reason when not. */
 async function canMount(dir: string): Promise<string | null> {
@@ -178,13 +178,12 @@ describe.skipIf(!chroma)('the real stack: ChromaDB servers, sidecars, Node servi
       context.skip();
     }
     const docs = await chromaCollection(`http://127.0.0.1:${lbPort}`, 'docs');
-    const filler = 'x'.repeat(48 * 1024);
-    let batch = 0;
-    while (!titles().includes('chroma-primary - Disk Critical') && batch < 200) {
-      await docs.add({ ids: Array.from({ length: 4 }, (_, i) => `d-${batch}-${i}`), embeddings: Array.from({ length: 4 }, (_, i) => [batch, i, 1]), documents: Array.from({ length: 4 }, () => filler) });
-      batch += 1;
-      await sleep(300);
+    const filler = 'x'.repeat(64 * 1024);
+    // Fill to just past 90 % (df), never to 100 %: a full disk makes ChromaDB answer 500, which is another story.
+    for (let batch = 0; batch < 2_000 && (await dfPercent(primaryData)) < 91.5; batch++) {
+      await docs.add({ ids: [`d-${batch}`], embeddings: [[batch, 1, 1]], documents: [filler] });
     }
+    await waitForTitle('chroma-primary - Disk Critical');
     await sleep(2_000);
     expect(titlesOf('chroma-primary')).toEqual(['chroma-primary - Disk Warning', 'chroma-primary - Disk Critical']);
     const bodies = receiver.requests.map((r) => r.body.text as string).filter((t) => t.includes('chroma-primary - Disk'));

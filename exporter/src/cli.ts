@@ -8,13 +8,15 @@ import { parseArgs } from 'node:util';
 import { errorMessage } from '@chroma-monitor/shared';
 import { startResourceMonitoring } from './resource-monitor.js';
 
-const USAGE = `Usage: chroma-exporter --service NAME [--port 9464] [--host 0.0.0.0] [--disk PATH]... [--bearer-token-file FILE]
+const USAGE = `Usage: chroma-exporter --service NAME [--port 9464] [--host 0.0.0.0] [--disk PATH]... [--bearer-token-file FILE] [--chroma-url URL [--chroma-path DIR]]
        chroma-exporter postgres --database-url URL [--service chroma-metadata] [--port 9187] [--limit 1GiB]
   --service NAME            value of the service label (required)
   --port PORT               listen port (default 9464)
   --host HOST               listen address (default 0.0.0.0)
   --disk PATH               a path whose filesystem is watched; repeatable (default: working directory)
   --bearer-token-file FILE  require this bearer token on /metrics (or env EXPORTER_BEARER_TOKEN)
+  --chroma-url URL          also probe this ChromaDB (chroma_up, collections, records), e.g. http://127.0.0.1:8000
+  --chroma-path DIR         ChromaDB's persist directory (chroma run --path), for chroma_persist_directory_bytes
 `;
 
 function usage(message: string): number {
@@ -35,6 +37,8 @@ async function runSidecar(argv: string[]): Promise<number> {
         host: { type: 'string' },
         disk: { type: 'string', multiple: true },
         'bearer-token-file': { type: 'string' },
+        'chroma-url': { type: 'string' },
+        'chroma-path': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -56,6 +60,9 @@ async function runSidecar(argv: string[]): Promise<number> {
       return usage(`cannot read --bearer-token-file: ${errorMessage(error)}`);
     }
   }
+  const chromaUrl = values['chroma-url'];
+  if (chromaUrl !== undefined && !/^https?:\/\/[^/]/.test(chromaUrl)) return usage(`--chroma-url must be an http(s) URL, got "${chromaUrl}"`);
+  if (values['chroma-path'] !== undefined && chromaUrl === undefined) return usage('--chroma-path needs --chroma-url');
   const host = values.host ?? '0.0.0.0';
   // Listen for SIGTERM before announcing readiness, so a supervisor's immediate stop is clean.
   const stopRequested = new Promise<void>((resolve) => {
@@ -67,6 +74,7 @@ async function runSidecar(argv: string[]): Promise<number> {
     host,
     ...(values.disk ? { diskPaths: values.disk } : {}),
     ...(token ? { auth: { bearerToken: token } } : {}),
+    ...(chromaUrl ? { chroma: { url: chromaUrl, persistPath: values['chroma-path'] ?? null } } : {}),
   });
   let url: string | null;
   try {

@@ -1,7 +1,15 @@
 /**
  * Reads memory, CPU and disks once per scrape (lazily, when /metrics is
- * asked), shared by every gauge of that scrape, and keeps the previous CPU
+ * asked), shared by every metric of that scrape, and keeps the previous CPU
  * reading to compute usage over the window since the last scrape.
+ *
+ * Sharing window: requests that arrive less than 200 ms after a reading
+ * finished get that same reading (SNAPSHOT_REUSE_MS). One scrape asks for
+ * every metric at once, so it reads the system once; two scrapers polling
+ * within 200 ms of each other (Prometheus and the poller) share a reading
+ * too, and the second sees values up to 200 ms old. A scrape that arrives
+ * later pays for a fresh reading: that cost, not the shared one, is what a
+ * real scraper sees.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Clock } from '@chroma-monitor/shared';
@@ -28,8 +36,8 @@ export interface SamplerOptions {
   firstWindowMs?: number;
 }
 
-/** Readings closer together than this share one snapshot (one scrape reads every gauge). */
-const SNAPSHOT_REUSE_MS = 200;
+/** Requests this soon after a reading share it (one scrape reads every metric; see the file comment). */
+export const SNAPSHOT_REUSE_MS = 200;
 
 export class ResourceSampler {
   readonly #options: SamplerOptions;
@@ -54,12 +62,17 @@ export class ResourceSampler {
 
   async #read(): Promise<ResourceSnapshot> {
     const read = this.#options.readFile;
-    this.#layout ??= detectCgroup(read);
-    const layout = await this.#layout;
+    // Detected once; a detection that failed (an unreadable /proc file) is tried again next scrape.
+    this.#layout ??= detectCgroup(read).catch((error: unknown) => {
+      this.#layout = null;
+      throw error;
+    });
+    const layout = await this.#layout.catch(() => null);
     const failed: ResourceSnapshot['failed'] = [];
-    const memory = await readMemory(read, layout).catch(() => null);
+    // Without a layout, host numbers could stand in for a limited container's: the readings fail instead.
+    const memory = layout ? await readMemory(read, layout).catch(() => null) : null;
     if (!memory) failed.push('memory');
-    const cpu = await this.#readCpuWithRatio(layout);
+    const cpu = layout ? await this.#readCpuWithRatio(layout) : null;
     if (!cpu) failed.push('cpu');
     const disks: DiskReading[] = [];
     for (const path of this.#options.diskPaths) {

@@ -30,9 +30,9 @@ describe('memory reader', () => {
     { name: 'cgroup v1 with a 1 GiB limit under a nested path', fixture: 'cgroup-v1-limited', expected: { usedBytes: 600_000_000, limitBytes: 1_073_741_824, source: 'cgroup-v1' } },
     { name: 'cgroup v1 "unlimited" 2^63: host numbers', fixture: 'cgroup-v1-unlimited', expected: { usedBytes: HOST_USED, limitBytes: HOST_TOTAL, source: 'host' } },
     { name: 'no cgroup: host total minus available', fixture: 'no-cgroup', expected: { usedBytes: HOST_USED, limitBytes: HOST_TOTAL, source: 'host' } },
-    { name: 'cgroup v1, 512 MiB limit on the parent, own cgroup unlimited (fault 6): 96.9 %, not host', fixture: 'cgroup-v1-parent-limit', expected: { usedBytes: 520_000_000, limitBytes: 536_870_912, source: 'cgroup-v1' } },
+    { name: 'cgroup v1, 512 MiB limit on the parent, own cgroup unlimited (fault 6): the parent\'s usage, 96.9 %, not host', fixture: 'cgroup-v1-parent-limit', expected: { usedBytes: 520_000_000, limitBytes: 536_870_912, source: 'cgroup-v1' } },
     { name: 'cgroup v1, parent not visible: hierarchical_memory_limit (fault 6)', fixture: 'cgroup-v1-hierarchical', expected: { usedBytes: 520_000_000, limitBytes: 536_870_912, source: 'cgroup-v1' } },
-    { name: 'cgroup v2, process in /init under a limited root (fault 7)', fixture: 'cgroup-v2-child-of-limited-root', expected: { usedBytes: 450_000_000, limitBytes: 536_870_912, source: 'cgroup-v2' } },
+    { name: 'cgroup v2, process in /init under a limited root (fault 7): usage of the root, where the limit binds', fixture: 'cgroup-v2-child-of-limited-root', expected: { usedBytes: 460_000_000, limitBytes: 536_870_912, source: 'cgroup-v2' } },
     { name: 'hybrid host: v1 memory (v2 holds no memory controller), a colon in the cgroup path', fixture: 'cgroup-hybrid', expected: { usedBytes: 190_000_000, limitBytes: 268_435_456, source: 'cgroup-v1' } },
   ])('$name', async ({ fixture, expected }) => {
     expect(await readMemory(fixtureReader(fixture))).toEqual(expected);
@@ -55,20 +55,20 @@ describe('cpu reader', () => {
     { name: 'cgroup v1 quota -1: online cores', fixture: 'cgroup-v1-unlimited', expected: { cpuSeconds: 5, limitCores: ONLINE_CORES, throttling: null, source: 'cgroup-v1' } },
     { name: 'no cgroup: host /proc/stat non-idle time', fixture: 'no-cgroup', expected: { cpuSeconds: HOST_CPU_SECONDS, limitCores: ONLINE_CORES, throttling: null, source: 'host' } },
     {
-      name: 'cgroup v1, 0.5 CPU quota on the parent (fault 6); throttling where the quota is',
+      name: 'cgroup v1, 0.5 CPU quota on the parent (fault 6): usage and throttling of the parent, where the quota is',
       fixture: 'cgroup-v1-parent-limit',
-      expected: { cpuSeconds: 42, limitCores: 0.5, throttling: { periods: 1200, throttledPeriods: 300, throttledSeconds: 45 }, source: 'cgroup-v1' },
+      expected: { cpuSeconds: 100, limitCores: 0.5, throttling: { periods: 1200, throttledPeriods: 300, throttledSeconds: 45 }, source: 'cgroup-v1' },
     },
     { name: 'cgroup v1, parent not visible: no quota to see; own throttling counters', fixture: 'cgroup-v1-hierarchical', expected: { cpuSeconds: 7, limitCores: ONLINE_CORES, throttling: { periods: 10, throttledPeriods: 0, throttledSeconds: 0 }, source: 'cgroup-v1' } },
     {
-      name: 'cgroup v2, process in /init under a 0.5 CPU root (fault 7): usage of /init, throttled_usec of the root',
+      name: 'cgroup v2, process in /init under a 0.5 CPU root (fault 7): usage_usec and throttled_usec of the root',
       fixture: 'cgroup-v2-child-of-limited-root',
-      expected: { cpuSeconds: 80, limitCores: 0.5, throttling: { periods: 4000, throttledPeriods: 1000, throttledSeconds: 12.5 }, source: 'cgroup-v2' },
+      expected: { cpuSeconds: 90, limitCores: 0.5, throttling: { periods: 4000, throttledPeriods: 1000, throttledSeconds: 12.5 }, source: 'cgroup-v2' },
     },
     {
-      name: 'hybrid host: cpu and cpuacct on separate v1 hierarchies, quota on the slice',
+      name: 'hybrid host: cpu and cpuacct on separate v1 hierarchies, quota on the slice: the slice\'s cpuacct',
       fixture: 'cgroup-hybrid',
-      expected: { cpuSeconds: 3, limitCores: 0.25, throttling: { periods: 800, throttledPeriods: 200, throttledSeconds: 3 }, source: 'cgroup-v1' },
+      expected: { cpuSeconds: 9, limitCores: 0.25, throttling: { periods: 800, throttledPeriods: 200, throttledSeconds: 3 }, source: 'cgroup-v1' },
     },
   ])('$name', async ({ fixture, expected }) => {
     const reading = await readCpu(fixtureReader(fixture), undefined, ONLINE_CORES);

@@ -16,7 +16,10 @@
  * process's cgroup up to the root visible in this mount namespace. Limits
  * are the smallest along the whole chain (a parent's limit binds every
  * child: kernel cgroup-v2.rst "Top-down constraint", and v1 memory
- * hierarchy accounting); usage is read from the first directory that has it.
+ * hierarchy accounting). Usage is read in the cgroup whose limit binds
+ * (its memory.usage_in_bytes counts every process below it, which is what
+ * the OOM killer compares with the limit), from the first level up that has
+ * the file; without a limit, in the process's own cgroup.
  */
 import type { FileReader } from '../file-reader.js';
 import { chainOf, parseMountinfo, parseProcCgroup, type CgroupMount, type ProcCgroupEntry } from './cgroup-paths.js';
@@ -27,6 +30,9 @@ export const CGROUP_ROOT = '/sys/fs/cgroup';
 export interface CgroupHierarchy {
   version: 1 | 2;
   chain: string[];
+  /** The process's cgroup path in this hierarchy and the mount's root: two hierarchies with both equal have parallel chains. */
+  path: string;
+  mountRoot: string;
 }
 
 /** The hierarchies the readers use; null where the controller is not found. */
@@ -51,13 +57,13 @@ function fromMounts(self: ProcCgroupEntry[], mounts: CgroupMount[], unifiedContr
     const v1 = mounts.find((mount) => mount.fsType === 'cgroup' && mount.controllers.includes(controller));
     const path = v1Path(self, controller);
     if (v1) {
-      if (path !== undefined) layout[controller] = { version: 1, chain: chainOf(v1, path) };
+      if (path !== undefined) layout[controller] = { version: 1, chain: chainOf(v1, path), path, mountRoot: v1.root };
       continue;
     }
     // v2 has no cpuacct: usage is in cpu.stat, which the cpu controller's chain reads.
     const v2Name = controller === 'cpuacct' ? 'cpu' : controller;
     if (unified && unifiedPath !== undefined && unifiedControllers !== null && new RegExp(`\\b${v2Name}\\b`).test(unifiedControllers)) {
-      layout[controller] = { version: 2, chain: chainOf(unified, unifiedPath) };
+      layout[controller] = { version: 2, chain: chainOf(unified, unifiedPath), path: unifiedPath, mountRoot: unified.root };
     }
   }
   return layout;
@@ -93,13 +99,25 @@ export async function readFirst(read: FileReader, chain: readonly string[], file
  * reads one directory's limit (null: none there). Levels without the files
  * (the v2 root, a directory this namespace cannot see) are skipped.
  */
-export async function smallestLimit(chain: readonly string[], limitOf: (dir: string) => Promise<number | null>): Promise<{ dir: string; value: number } | null> {
-  let smallest: { dir: string; value: number } | null = null;
-  for (const dir of chain) {
+export async function smallestLimit(chain: readonly string[], limitOf: (dir: string) => Promise<number | null>): Promise<{ dir: string; index: number; value: number } | null> {
+  let smallest: { dir: string; index: number; value: number } | null = null;
+  for (const [index, dir] of chain.entries()) {
     const value = await limitOf(dir);
-    if (value !== null && (smallest === null || value < smallest.value)) smallest = { dir, value };
+    // Strictly smaller: on a tie the level nearest the process wins.
+    if (value !== null && (smallest === null || value < smallest.value)) smallest = { dir, index, value };
   }
   return smallest;
+}
+
+/**
+ * Where to read usage first: the level `index` of `limiting`'s chain (the
+ * cgroup whose limit binds) when `usage` is the same tree or a parallel one
+ * (v1 cpuacct mounted beside cpu); otherwise nowhere first ([]). Usage and
+ * limit are then of one cgroup, as the kernel compares them.
+ */
+export function bindingLevel(usage: CgroupHierarchy, limiting: CgroupHierarchy, index: number): string[] {
+  const parallel = usage === limiting || (usage.path === limiting.path && usage.mountRoot === limiting.mountRoot && usage.chain.length === limiting.chain.length);
+  return parallel ? usage.chain.slice(index, index + 1) : [];
 }
 
 /** `key value` lines (memory.stat, cpu.stat) as a map. */

@@ -6,12 +6,13 @@
  *
  * The quota is the smallest along the cgroup chain up to the visible root
  * (kernel sched-bwc.rst: a child can never run more than its parent's
- * quota). Throttling is read from the cgroup that sets that quota, where the
- * kernel counts it; without a quota, from the process's own cgroup.
+ * quota). CPU time and throttling are read in the cgroup that sets that
+ * quota, where the kernel enforces and counts it; without a quota, in the
+ * process's own cgroup.
  */
 import { availableParallelism } from 'node:os';
 import type { FileReader } from '../file-reader.js';
-import { detectCgroup, parseCount, parseKeyValues, readFirst, smallestLimit, type CgroupHierarchy, type CgroupLayout } from './cgroup.js';
+import { detectCgroup, parseCount, parseKeyValues, readFirst, smallestLimit, bindingLevel, type CgroupHierarchy, type CgroupLayout } from './cgroup.js';
 import { UnreadableCgroupFile } from './memory-reader.js';
 
 /** CFS bandwidth counters of cpu.stat (kernel sched-bwc.rst), monotonically increasing. */
@@ -76,33 +77,35 @@ export function parseThrottling(text: string | null, version: 1 | 2): CpuThrottl
   return { periods, throttledPeriods, throttledSeconds: throttled / (version === 2 ? 1e6 : 1e9) };
 }
 
-async function quotaAndThrottling(read: FileReader, cpu: CgroupHierarchy | null): Promise<{ limit: number | null; throttling: CpuThrottling | null }> {
-  if (!cpu) return { limit: null, throttling: null };
+async function quotaAndThrottling(read: FileReader, cpu: CgroupHierarchy | null): Promise<{ limit: number | null; index: number; throttling: CpuThrottling | null }> {
+  if (!cpu) return { limit: null, index: 0, throttling: null };
   const quota = await smallestLimit(cpu.chain, async (dir) =>
     cpu.version === 2 ? parseCpuMax(await read(`${dir}/cpu.max`)) : parseCfsQuota(await read(`${dir}/cpu.cfs_quota_us`), await read(`${dir}/cpu.cfs_period_us`)),
   );
   const statText = quota ? await read(`${quota.dir}/cpu.stat`) : ((await readFirst(read, cpu.chain, 'cpu.stat'))?.text ?? null);
-  return { limit: quota?.value ?? null, throttling: parseThrottling(statText, cpu.version) };
+  return { limit: quota?.value ?? null, index: quota?.index ?? 0, throttling: parseThrottling(statText, cpu.version) };
 }
 
 async function cgroupCpu(read: FileReader, layout: CgroupLayout, onlineCores: number): Promise<CpuReading | null> {
   const usageHierarchy = layout.cpuacct ?? layout.cpu;
   if (!usageHierarchy) return null;
+  const { limit, index, throttling } = await quotaAndThrottling(read, layout.cpu);
+  // CPU time of the cgroup whose quota binds (the kernel throttles the sum below it), else the process's own.
+  const binding = layout.cpu ? bindingLevel(usageHierarchy, layout.cpu, index) : [];
   let cpuSeconds: number;
   if (usageHierarchy.version === 2) {
-    const stat = await readFirst(read, usageHierarchy.chain, 'cpu.stat');
+    const stat = (await readFirst(read, binding, 'cpu.stat')) ?? (await readFirst(read, usageHierarchy.chain, 'cpu.stat'));
     if (!stat) return null;
     const usage = parseKeyValues(stat.text).get('usage_usec');
     if (usage === undefined) throw new UnreadableCgroupFile(`${stat.dir}/cpu.stat`);
     cpuSeconds = usage / 1e6;
   } else {
-    const usage = await readFirst(read, usageHierarchy.chain, 'cpuacct.usage');
+    const usage = (await readFirst(read, binding, 'cpuacct.usage')) ?? (await readFirst(read, usageHierarchy.chain, 'cpuacct.usage'));
     if (!usage) return null;
     const ns = parseCount(usage.text);
     if (ns === null) throw new UnreadableCgroupFile(`${usage.dir}/cpuacct.usage`);
     cpuSeconds = ns / 1e9;
   }
-  const { limit, throttling } = await quotaAndThrottling(read, layout.cpu);
   return {
     cpuSeconds,
     limitCores: Math.min(limit ?? onlineCores, onlineCores),

@@ -11,7 +11,7 @@
  * smallest of the ancestors the kernel knows, visible or not).
  */
 import type { FileReader } from '../file-reader.js';
-import { detectCgroup, parseCount, parseKeyValues, parseLimit, readFirst, smallestLimit, type CgroupLayout } from './cgroup.js';
+import { bindingLevel, detectCgroup, parseCount, parseKeyValues, parseLimit, readFirst, smallestLimit, type CgroupLayout } from './cgroup.js';
 
 export interface MemoryReading {
   usedBytes: number;
@@ -43,15 +43,19 @@ async function cgroupMemory(read: FileReader, layout: CgroupLayout, hostTotal: n
   const hierarchy = layout.memory;
   if (!hierarchy) return null;
   const v2 = hierarchy.version === 2;
-  const usage = await readFirst(read, hierarchy.chain, v2 ? 'memory.current' : 'memory.usage_in_bytes');
-  if (!usage) return null;
-  const current = parseCount(usage.text);
-  if (current === null) throw new UnreadableCgroupFile(`${usage.dir}/${v2 ? 'memory.current' : 'memory.usage_in_bytes'}`);
-  const stat = parseKeyValues((await read(`${usage.dir}/memory.stat`)) ?? '');
+  const usageFile = v2 ? 'memory.current' : 'memory.usage_in_bytes';
+  if (!(await readFirst(read, hierarchy.chain, usageFile))) return null;
   const limitFile = v2 ? 'memory.max' : 'memory.limit_in_bytes';
   const chainLimit = await smallestLimit(hierarchy.chain, async (dir) => parseLimit(await read(`${dir}/${limitFile}`), hostTotal));
+  // Usage of the cgroup whose limit binds (its processes all count against it), else of the process's own.
+  const usage = (await readFirst(read, bindingLevel(hierarchy, hierarchy, chainLimit?.index ?? 0), usageFile)) ?? (await readFirst(read, hierarchy.chain, usageFile));
+  if (!usage) return null;
+  const current = parseCount(usage.text);
+  if (current === null) throw new UnreadableCgroupFile(`${usage.dir}/${usageFile}`);
+  const stat = parseKeyValues((await read(`${usage.dir}/memory.stat`)) ?? '');
   let limit = chainLimit?.value ?? null;
   if (!v2) {
+    // The kernel's own minimum over every ancestor, including those this mount namespace cannot see.
     const hierarchical = stat.get('hierarchical_memory_limit');
     if (hierarchical !== undefined && hierarchical > 0 && hierarchical < hostTotal && (limit === null || hierarchical < limit)) limit = hierarchical;
   }

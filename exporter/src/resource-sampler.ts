@@ -41,7 +41,8 @@ export const SNAPSHOT_REUSE_MS = 200;
 
 export class ResourceSampler {
   readonly #options: SamplerOptions;
-  #layout: Promise<CgroupLayout> | null = null;
+  /** The layout and the /proc/self/cgroup text it was detected from. */
+  #layout: { procCgroup: string | null; layout: CgroupLayout } | null = null;
   #previousCpu: { cpuSeconds: number; at: number } | null = null;
   #inFlight: Promise<ResourceSnapshot> | null = null;
   #last: { at: number; snapshot: ResourceSnapshot } | null = null;
@@ -62,12 +63,7 @@ export class ResourceSampler {
 
   async #read(): Promise<ResourceSnapshot> {
     const read = this.#options.readFile;
-    // Detected once; a detection that failed (an unreadable /proc file) is tried again next scrape.
-    this.#layout ??= detectCgroup(read).catch((error: unknown) => {
-      this.#layout = null;
-      throw error;
-    });
-    const layout = await this.#layout.catch(() => null);
+    const layout = await this.#currentLayout().catch(() => null);
     const failed: ResourceSnapshot['failed'] = [];
     // Without a layout, host numbers could stand in for a limited container's: the readings fail instead.
     const memory = layout ? await readMemory(read, layout).catch(() => null) : null;
@@ -85,6 +81,20 @@ export class ResourceSampler {
     const snapshot = { memory, cpu, disks, failed };
     this.#last = { at: this.#options.clock.now(), snapshot };
     return snapshot;
+  }
+
+  /**
+   * The cgroup layout, detected again only when /proc/self/cgroup changes (a
+   * process moved into another cgroup after start, as docker-in-docker's
+   * /init does); a detection that failed is tried again next scrape.
+   */
+  async #currentLayout(): Promise<CgroupLayout> {
+    const read = this.#options.readFile;
+    const procCgroup = await read('/proc/self/cgroup');
+    if (this.#layout && this.#layout.procCgroup === procCgroup) return this.#layout.layout;
+    const layout = await detectCgroup(read);
+    this.#layout = { procCgroup, layout };
+    return layout;
   }
 
   async #readCpuWithRatio(layout: CgroupLayout): Promise<ResourceSnapshot['cpu']> {

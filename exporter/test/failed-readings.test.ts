@@ -75,3 +75,30 @@ describe('failed readings', () => {
     expect((await monitor.getCurrentStatus()).memory).toBeNull();
   });
 });
+
+describe('a process moved into another cgroup after start', () => {
+  it('is read in its new cgroup from the next fresh reading on', async () => {
+    const files = new Map<string, string>([
+      ['/proc/self/cgroup', '0::/a\n'],
+      ['/proc/self/mountinfo', '700 650 0:60 / /sys/fs/cgroup rw,relatime - cgroup2 cgroup2 rw\n'],
+      ['/proc/meminfo', 'MemTotal: 8000000 kB\nMemAvailable: 6000000 kB\n'],
+      ['/proc/stat', 'cpu  1000 50 300 90000 100 10 20 5 0 0\n'],
+      ['/sys/fs/cgroup/cgroup.controllers', 'cpu memory\n'],
+      ['/sys/fs/cgroup/a/memory.max', '100000000\n'],
+      ['/sys/fs/cgroup/a/memory.current', '50000000\n'],
+      ['/sys/fs/cgroup/a/cpu.stat', 'usage_usec 1000000\n'],
+      ['/sys/fs/cgroup/b/memory.max', '200000000\n'],
+      ['/sys/fs/cgroup/b/memory.current', '20000000\n'],
+      ['/sys/fs/cgroup/b/cpu.stat', 'usage_usec 2000000\n'],
+    ]);
+    const clock = steppedClock();
+    const monitor = startResourceMonitoring('svc', { collectDefaultMetrics: false, diskPaths: [], clock, readFile: async (path) => files.get(path) ?? null });
+    monitors.push(monitor);
+    expect(valueOf(await scrape(monitor), 'resource_memory_limit_bytes')).toBe(100_000_000);
+    files.set('/proc/self/cgroup', '0::/b\n');
+    clock.step();
+    const moved = await scrape(monitor);
+    expect(valueOf(moved, 'resource_memory_limit_bytes')).toBe(200_000_000);
+    expect(valueOf(moved, 'resource_memory_used_bytes')).toBe(20_000_000);
+  });
+});

@@ -10,8 +10,6 @@ import type { Registry } from 'prom-client';
 import type { ResourceSampler, ResourceSnapshot } from './resource-sampler.js';
 import { registerSnapshotMetric, type SnapshotSample } from './snapshot-metric.js';
 
-export const COLLECTOR_ERRORS_METRIC = 'resource_collector_errors_total';
-
 const COLLECTORS = ['memory', 'cpu', 'disk'] as const;
 
 export function registerResourceMetrics(registry: Registry, sampler: ResourceSampler): void {

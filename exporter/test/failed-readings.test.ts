@@ -102,3 +102,24 @@ describe('a process moved into another cgroup after start', () => {
     expect(valueOf(moved, 'resource_memory_used_bytes')).toBe(20_000_000);
   });
 });
+
+describe('the reading-sharing window (fault 11, documented in the sampler and README)', () => {
+  it('requests under 200 ms after a reading share it; at 200 ms a fresh reading is taken', async () => {
+    let now = 5_000_000;
+    let meminfoReads = 0;
+    const readFile: FileReader = async (path) => {
+      if (path === '/proc/meminfo') meminfoReads++;
+      return readKernelFile(path);
+    };
+    const monitor = startResourceMonitoring('svc', { collectDefaultMetrics: false, diskPaths: [], clock: { now: () => now }, readFile });
+    monitors.push(monitor);
+    await scrape(monitor);
+    expect(meminfoReads).toBe(1); // one scrape, every metric, one reading
+    now += 199;
+    await scrape(monitor);
+    expect(meminfoReads).toBe(1);
+    now += 1;
+    await scrape(monitor);
+    expect(meminfoReads).toBe(2);
+  });
+});

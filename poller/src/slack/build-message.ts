@@ -18,7 +18,8 @@ export interface MessageOptions {
   title: string;
 }
 
-function icon(n: Pick<AlertNotification, 'level'>): string {
+function icon(n: Pick<AlertNotification, 'level' | 'digest'>): string {
+  if (n.digest) return '📊';
   return n.level === 'ok' ? '✅' : n.level === 'critical' ? '🚨' : n.level === 'no_data' ? '❔' : '⚠️';
 }
 
@@ -43,8 +44,10 @@ export function buildSlackMessage(n: AlertNotification, options: MessageOptions)
   const fields = fieldPairs(n);
   const blocks: unknown[] = [header(headerText), section(`*${escapeMrkdwn(n.title)}*\n${escapeMrkdwn(n.summary)}`)];
   if (n.recommendations.length > 0) {
-    blocks.push(section(`*Upgrade Recommendation:*\n${n.recommendations.map((r) => `• ${escapeMrkdwn(r)}`).join('\n')}`));
+    blocks.push(section(`*${n.digest ? 'Recommended changes' : 'Upgrade Recommendation'}:*\n${n.recommendations.map((r) => `• ${escapeMrkdwn(r)}`).join('\n')}`));
   }
+  // The digest is about every service at once: no single service's usage fields.
+  if (n.digest) return { text: formatPlainAlert(n, options), blocks };
   blocks.push({
     type: 'section',
     fields: fields.slice(0, SLACK_LIMITS.fieldsPerSection).map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}:*\n${value}` })),
@@ -56,7 +59,8 @@ export function buildSlackMessage(n: AlertNotification, options: MessageOptions)
 export function formatPlainAlert(n: AlertNotification, options: MessageOptions): string {
   const [memory, cpu, disk, free] = fieldPairs(n).map(([label, value]) => `${label}: ${value}`);
   const lines = [`${icon(n)} ${options.title}`, n.title, n.summary];
-  if (n.recommendations.length > 0) lines.push('Upgrade Recommendation:', ...n.recommendations.map((r) => `• ${r}`));
+  if (n.recommendations.length > 0) lines.push(n.digest ? 'Recommended changes:' : 'Upgrade Recommendation:', ...n.recommendations.map((r) => `• ${r}`));
+  if (n.digest) return escapeMrkdwn(lines.join('\n'));
   lines.push(`${memory!.padEnd(22)} ${cpu}`, `${disk!.padEnd(22)} ${free}`);
   return escapeMrkdwn(lines.join('\n'));
 }

@@ -129,8 +129,9 @@ class BodyParser implements CommentState, LabelScan, NumberSlot {
       while (isBlank(code)) code = text.charCodeAt(++i);
       if (i < end) return this.fail('unexpected text after timestamp');
     }
-    // A series written twice does not fail the scrape in Prometheus: the first sample is kept and the
-    // later ones are dropped and counted (prometheus_target_scrapes_sample_duplicate_timestamp_total).
+    // A series written twice does not fail the scrape in Prometheus: the first sample is kept, later
+    // ones are dropped (those with another value counted in prometheus_target_scrapes_sample_duplicate_timestamp_total).
+    // Here every later one is counted.
     if (!this.series.admit(name, key, this.samples)) {
       this.duplicates++;
       return;

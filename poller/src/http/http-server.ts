@@ -18,7 +18,7 @@ export interface HttpProviders {
   /** The /status document. */
   status: () => Promise<unknown>;
   /** The status page HTML for a request's `?range=` and `?service=`. */
-  page: (query: { range?: unknown; service?: unknown }) => Promise<string>;
+  page: (query: { range?: unknown; service?: unknown; refresh?: unknown }) => Promise<string>;
   /** Whether the scrape loop is running (drives /healthz). */
   healthy: () => boolean;
   /** The probe's /metrics handler when the config names a PostgreSQL probe. */
@@ -57,7 +57,7 @@ export function createHttpApp(providers: HttpProviders): Express {
   });
 
   app.get('/', async (req, res) => {
-    res.set('Cache-Control', 'no-store').type('html').send(await providers.page({ range: req.query.range, service: req.query.service }));
+    res.set('Cache-Control', 'no-store').type('html').send(await providers.page({ range: req.query.range, service: req.query.service, refresh: req.query.refresh }));
   });
 
   const probe = providers.probeHandler;

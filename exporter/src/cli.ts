@@ -3,7 +3,7 @@
  * `chroma-exporter`: the sidecar for services that are not Node programs
  * (the ChromaDB containers), and `chroma-exporter postgres` for the probe.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '@chroma-monitor/shared';
 import { startResourceMonitoring } from './resource-monitor.js';
@@ -58,6 +58,14 @@ async function runSidecar(argv: string[]): Promise<number> {
       token = readFileSync(values['bearer-token-file'], 'utf8').trim();
     } catch (error) {
       return usage(`cannot read --bearer-token-file: ${errorMessage(error)}`);
+    }
+  }
+  // A watched path that does not exist would only ever give "no disk series": refuse to start instead (SPEC §8).
+  for (const path of values.disk ?? []) {
+    try {
+      statSync(path);
+    } catch (error) {
+      return usage(`--disk ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : errorMessage(error)}`);
     }
   }
   const chromaUrl = values['chroma-url'];

@@ -41,7 +41,8 @@ export interface ResourceMonitorOptions {
 export interface ResourceStatus {
   service: string;
   memory: { usedBytes: number; limitBytes: number; usageRatio: number; source: string } | null;
-  cpu: { seconds: number; limitCores: number; usageRatio: number; source: string } | null;
+  /** `throttling`: CFS counters of cpu.stat (periods, throttled periods, throttled seconds), null outside a cgroup quota's files. */
+  cpu: { seconds: number; limitCores: number; usageRatio: number; throttling: { periods: number; throttledPeriods: number; throttledSeconds: number } | null; source: string } | null;
   disks: Array<{ path: string; sizeBytes: number; freeBytes: number; usedBytes: number; usageRatio: number }>;
 }
 
@@ -66,7 +67,7 @@ function toStatus(service: string, snapshot: ResourceSnapshot): ResourceStatus {
   return {
     service,
     memory: memory && { ...memory, usageRatio: memory.usedBytes / memory.limitBytes },
-    cpu: cpu && { seconds: cpu.cpuSeconds, limitCores: cpu.limitCores, usageRatio: cpu.usageRatio, source: cpu.source },
+    cpu: cpu && { seconds: cpu.cpuSeconds, limitCores: cpu.limitCores, usageRatio: cpu.usageRatio, throttling: cpu.throttling && { ...cpu.throttling }, source: cpu.source },
     disks: snapshot.disks.map((d) => ({ ...d })),
   };
 }

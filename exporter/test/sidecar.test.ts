@@ -104,6 +104,7 @@ describe('chroma-exporter sidecar (real process on 127.0.0.1)', () => {
     { name: 'no --service', args: ['--port', '1'], message: '--service is required' },
     { name: 'unknown flag', args: ['--service', 'x', '--colour', 'red'], message: "Unknown option '--colour'" },
     { name: 'bad port', args: ['--service', 'x', '--port', 'http'], message: '--port must be 0-65535, got "http"' },
+    { name: 'a --disk path that does not exist (fault 9)', args: ['--service', 'x', '--disk', '/nonexistent-chroma-disk'], message: 'chroma-exporter: --disk /nonexistent-chroma-disk: no such file or directory' },
   ])('bad flags ($name): usage on stderr, exit 2', async ({ args, message }) => {
     const child = spawnNode(CLI, args);
     expect(await child.exited).toBe(2);

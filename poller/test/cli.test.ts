@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,6 +162,22 @@ describe('chroma-monitor migrate, scrape and test-alert', () => {
     expect(output).toContain('service: chroma-primary');
     expect(output).toContain('memory: 96.0% [critical]');
     expect(output).toMatch(/disk: \d+\.\d% \[(ok|warning|critical)\], free \d+\.\dGB/);
+  });
+
+  it('scrape of a target without disk or CPU series prints "n/a [no data]", never "n/a [ok]" (fault 9)', async () => {
+    const body = 'resource_memory_used_bytes{service="s"} 50\nresource_memory_limit_bytes{service="s"} 100\nresource_memory_usage_ratio{service="s"} 0.5\n';
+    const server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(body));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { code, output } = await cli(['scrape', `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`]);
+      expect(code).toBe(0);
+      expect(output).toContain('memory: 50.0% [ok]');
+      expect(output).toContain('cpu: n/a [no data]');
+      expect(output).toContain('disk: n/a [no data], free n/a');
+      expect(output).not.toContain('n/a [ok]');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('scrape of a dead target says why, exit 1', async () => {

@@ -36,6 +36,8 @@ export function registerResourceMetrics(registry: Registry, sampler: ResourceSam
   register(ResourceMetric.cpuSecondsTotal, 'counter', (s) => one(s.cpu?.cpuSeconds));
   register(ResourceMetric.cpuLimitCores, 'gauge', (s) => one(s.cpu?.limitCores));
   register(ResourceMetric.cpuUsageRatio, 'gauge', (s) => one(s.cpu?.usageRatio));
+  // When the counters were read: the poller times its CPU rate by this, not by when it sent the request.
+  register(ResourceMetric.sampleTimestampSeconds, 'gauge', (s) => one(s.cpu && s.cpu.readAt / 1000));
   register(ResourceMetric.cpuPeriodsTotal, 'counter', (s) => one(s.cpu?.throttling?.periods));
   register(ResourceMetric.cpuThrottledPeriodsTotal, 'counter', (s) => one(s.cpu?.throttling?.throttledPeriods));
   register(ResourceMetric.cpuThrottledSecondsTotal, 'counter', (s) => one(s.cpu?.throttling?.throttledSeconds));

@@ -21,7 +21,8 @@ import type { FileReader } from './file-reader.js';
 
 export interface ResourceSnapshot {
   memory: MemoryReading | null;
-  cpu: (CpuReading & { usageRatio: number }) | null;
+  /** With the epoch ms the counters were read: rates are timed by the reading, not by the scrape. */
+  cpu: (CpuReading & { usageRatio: number; readAt: number }) | null;
   disks: DiskReading[];
   /** Collectors that failed in this snapshot (their series are left out). */
   failed: Array<'memory' | 'cpu' | 'disk'>;
@@ -113,6 +114,6 @@ export class ResourceSampler {
     const used = reading.cpuSeconds - previous.cpuSeconds;
     this.#previousCpu = { cpuSeconds: reading.cpuSeconds, at };
     const ratio = elapsedSeconds > 0 && used >= 0 ? used / elapsedSeconds / reading.limitCores : 0;
-    return { ...reading, usageRatio: Math.min(1, Math.max(0, ratio)) };
+    return { ...reading, usageRatio: Math.min(1, Math.max(0, ratio)), readAt: at };
   }
 }

@@ -28,6 +28,7 @@ export const ResourceMetric = {
   cpuSecondsTotal: metric('resource_cpu_seconds_total', 'CPU time used by the container (cgroup), or by the host without one.'),
   cpuLimitCores: metric('resource_cpu_limit_cores', 'CPU quota of the container in cores, or online cores without one.'),
   cpuUsageRatio: metric('resource_cpu_usage_ratio', 'CPU used over the last sampling window divided by the CPU limit, 0..1.'),
+  sampleTimestampSeconds: metric('resource_sample_timestamp_seconds', 'Unix time at which the CPU counters of this scrape were read, by the exporter\'s clock (scrapes under 200 ms apart share one reading).'),
   cpuPeriodsTotal: metric('resource_cpu_periods_total', 'CFS enforcement periods elapsed for the container cgroup (cpu.stat nr_periods).'),
   cpuThrottledPeriodsTotal: metric('resource_cpu_throttled_periods_total', 'CFS periods in which the container was throttled at its CPU quota (cpu.stat nr_throttled).'),
   cpuThrottledSecondsTotal: metric('resource_cpu_throttled_seconds_total', 'Time the container was throttled at its CPU quota (cpu.stat throttled_time or throttled_usec).'),

@@ -13,10 +13,10 @@ import { SampleIndex } from './sample-index.js';
  * Series the exporter serves for the CPU window (SPEC §8 "Exporter"): the
  * throttling counters from cgroup `cpu.stat`, and when it read them.
  */
-export const CPU_PERIODS_TOTAL = 'resource_cpu_periods_total';
-export const CPU_THROTTLED_PERIODS_TOTAL = 'resource_cpu_throttled_periods_total';
-export const CPU_THROTTLED_SECONDS_TOTAL = 'resource_cpu_throttled_seconds_total';
-export const SAMPLE_TIMESTAMP_SECONDS = 'resource_sample_timestamp_seconds';
+export const CPU_PERIODS_TOTAL = ResourceMetric.cpuPeriodsTotal.name;
+export const CPU_THROTTLED_PERIODS_TOTAL = ResourceMetric.cpuThrottledPeriodsTotal.name;
+export const CPU_THROTTLED_SECONDS_TOTAL = ResourceMetric.cpuThrottledSecondsTotal.name;
+export const SAMPLE_TIMESTAMP_SECONDS = ResourceMetric.sampleTimestampSeconds.name;
 
 /** Values of one service at one scrape. Null means "no value", never zero. */
 export interface ResourceValues {

@@ -206,7 +206,7 @@ describe('a batch in flight', () => {
   });
 
   it.each([
-    { name: 'commits: rows pushed out of the bound meanwhile count as written, not dropped', terminate: false, stored: 70, dropped: 0 },
+    { name: 'commits (issue 11, fault 4): rows pushed out of the bound meanwhile count as written, not dropped', terminate: false, stored: 70, dropped: 0 },
     { name: 'fails: the rows pushed out of the bound meanwhile are dropped and counted', terminate: true, stored: 50, dropped: 20 },
   ])('when it $name', async ({ terminate, stored, dropped }) => {
     const store = await openStore({ databaseUrl: db.url, dataDir: '', bufferRows: 50, redactor: new Redactor(), logger, statementTimeoutMs: 10_000 });

@@ -197,12 +197,14 @@ export class NotificationDispatcher {
     const now = this.#o.clock.now();
     if (now < Math.max(earliestNextSendAt(this.#lastSentAt, now, this.#o.minIntervalMs), this.#pausedUntil)) return { kind: 'waiting', now };
 
-    const fromMemory = this.#memory.filter((item) => item.nextAttemptAt <= now);
+    // Strict enqueue order: what waits for a retry holds everything behind it (issue 11, fault 1).
+    const fromMemory = duePrefix(this.#memory, (item) => item.nextAttemptAt > now);
     let fromOutbox: OutboxMessage[] = [];
     // Memory holds alerts only while the outbox cannot be written; reading it then is pointless.
     if (fromMemory.length === 0) {
       try {
-        fromOutbox = (await this.#o.outbox.due(now, BATCH_LIMIT)).filter((m) => !this.#marks.withholds(m.id, now));
+        const due = duePrefix(await this.#o.outbox.due(now, BATCH_LIMIT), (m) => this.#marks.holdsBack(m.id, now));
+        fromOutbox = due.filter((m) => !this.#marks.withholds(m.id, now));
         this.#healed('read');
       } catch (error) {
         this.#outboxFailed('read', `cannot read the outbox: ${errorMessage(error)}`);
@@ -320,4 +322,10 @@ export class NotificationDispatcher {
     this.#o.logger.warn(`notifier: ${redacted}`);
     return redacted;
   }
+}
+
+/** The items before the first one that must wait: sending past it would reorder the channel. */
+function duePrefix<T>(items: readonly T[], waits: (item: T) => boolean): T[] {
+  const first = items.findIndex(waits);
+  return first < 0 ? [...items] : items.slice(0, first);
 }

@@ -11,14 +11,29 @@ import got, { type RequestError } from 'got';
 import { ErrorCode, Redactor } from '@chroma-monitor/shared';
 import type { OutgoingMessage, SendFailure, SendResult, Sender } from './send-result.js';
 
-/** Seconds or an HTTP date, as RFC 9110 allows; null when absent or unreadable. */
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** RFC 9110 §5.6.7 HTTP-date: IMF-fixdate, and the obsolete RFC 850 and asctime forms. */
+const HTTP_DATE = [
+  new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`),
+  new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`),
+  new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`),
+];
+
+/**
+ * Retry-After (RFC 9110 §10.2.3): delay-seconds, a non-negative integer, or an
+ * HTTP-date; anything else is null and the normal back-off applies. V8's
+ * Date.parse must not see anything but the three date forms: it reads "-1"
+ * and "1.5" as dates in 2001, which made the wait 0 (issue 11, fault 2).
+ */
 export function parseRetryAfter(header: string | undefined, now: number): number | null {
   if (!header) return null;
   const trimmed = header.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  // Only the three HTTP-date forms, which all start with a day name: V8's Date.parse also reads "-1" or "1.5" as dates.
-  if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /.test(trimmed)) return null;
-  const date = Date.parse(trimmed);
+  if (!HTTP_DATE.some((form) => form.test(trimmed))) return null;
+  // Two-digit RFC 850 years: Date.parse reads them in the 1900s/2000s as browsers do; a past date means "now".
+  const date = Date.parse(/GMT$/.test(trimmed) ? trimmed : `${trimmed} GMT`);
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 

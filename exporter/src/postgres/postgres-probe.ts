@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Gauge, Registry } from 'prom-client';
-import { DATNAME_LABEL, PostgresMetric, Redactor, SERVICE_LABEL, errorMessage, isAuthorized, type HttpAuthConfig } from '@chroma-monitor/shared';
+import { DATNAME_LABEL, PostgresMetric, Redactor, SERVICE_LABEL, errorMessage, isAuthorized, logLine, type HttpAuthConfig } from '@chroma-monitor/shared';
 import { createMetricsHandler } from '../metrics-handler.js';
 import { PostgresReader, type PostgresReading } from './postgres-reader.js';
 
@@ -45,7 +45,9 @@ export function createPostgresProbe(options: PostgresProbeOptions): PostgresProb
   const service = options.service ?? DEFAULT_PROBE_SERVICE;
   const limitBytes = options.limitBytes ?? DEFAULT_PROBE_LIMIT_BYTES;
   const redactor = new Redactor([options.databaseUrl]);
-  const logger = options.logger ?? { warn: (message: string) => process.stderr.write(`${message}\n`) };
+  const sink = options.logger ?? { warn: (message: string) => process.stderr.write(`${message}\n`) };
+  // A PostgreSQL error can carry newlines and escape sequences: one bounded line each (issue 11, fault 18).
+  const logger = { warn: (message: string) => sink.warn(logLine(message)) };
   let wasUp: boolean | null = null;
 
   const reader = new PostgresReader({

@@ -8,7 +8,7 @@
  * and are still delivered: a critical must go out while PostgreSQL is down.
  * The loop never throws: every failure is recorded, counted and logged.
  */
-import { errorMessage, type Clock, type Redactor } from '@chroma-monitor/shared';
+import { boundMessage, errorMessage, type Clock, type Redactor } from '@chroma-monitor/shared';
 import type { OutboxMessage } from '../store/types.js';
 import { OutboxMarks, type OutboxMark } from './outbox-marks.js';
 import type { DispatchItem, OutboxPort } from './outbox-port.js';
@@ -307,7 +307,7 @@ export class NotificationDispatcher {
 
   #outboxFailed(use: OutboxUse, message: string): void {
     const known = this.#outboxErrors.has(use);
-    const redacted = this.#o.redactor.redact(message);
+    const redacted = boundMessage(this.#o.redactor.redact(message));
     this.#outboxErrors.delete(use); // re-insert: health() shows the most recent problem
     this.#outboxErrors.set(use, redacted);
     if (!known) this.#o.logger.warn(`notifier: ${redacted}`);
@@ -317,8 +317,9 @@ export class NotificationDispatcher {
     if (this.#outboxErrors.delete(use)) this.#o.logger.warn(`notifier: outbox ${use} works again`);
   }
 
+  /** Redacts, then bounds (in that order: a cut secret no longer matches), logs and returns the message for health and the outbox. */
   #warn(message: string): string {
-    const redacted = this.#o.redactor.redact(message);
+    const redacted = boundMessage(this.#o.redactor.redact(message));
     this.#o.logger.warn(`notifier: ${redacted}`);
     return redacted;
   }

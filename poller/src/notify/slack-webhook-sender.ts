@@ -8,7 +8,7 @@
  * embeds the URL), and still pass through a Redactor that knows the URL.
  */
 import got, { type RequestError } from 'got';
-import { ErrorCode, Redactor } from '@chroma-monitor/shared';
+import { boundMessage, ErrorCode, Redactor } from '@chroma-monitor/shared';
 import type { OutgoingMessage, SendFailure, SendResult, Sender } from './send-result.js';
 
 const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
@@ -103,9 +103,17 @@ export class SlackWebhookSender implements Sender {
   }
 }
 
-/** Slack's error bodies are short codes (`invalid_payload`); anything else is cut and flattened so a log line stays one line. */
+/** Longest part of Slack's reply quoted in a message: its error bodies are short codes (`invalid_payload`). */
+export const REPLY_SNIPPET_LENGTH = 120;
+
+/**
+ * Slack's reply as a one-line snippet: control characters (newlines, terminal
+ * escapes) flattened, then bounded on a code-point boundary with its size.
+ * The caller redacts first (issue 11, fault 9: a reply echoing the webhook
+ * path, cut before redaction, showed 8-12 of the token's characters).
+ */
 function printable(body: string): string {
   // eslint-disable-next-line no-control-regex
-  const flat = body.trim().replace(/[\u0000-\u001f\u007f]+/g, ' ');
-  return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat;
+  const flat = body.trim().replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+  return boundMessage(flat, REPLY_SNIPPET_LENGTH);
 }

@@ -75,12 +75,29 @@ export class Redactor {
     this.#forms.sort((a, b) => b.length - a.length);
   }
 
+  /**
+   * Text cut by code that ran before redaction (a parser quoting the first 80
+   * characters of a line) can end in the first part of a secret: a prefix of
+   * a form, at least MIN_SECRET_LENGTH long, right before an ellipsis is masked too.
+   */
+  #redactCutForms(text: string): string {
+    return text.replace(/([^\s…]{4,})…/g, (whole, before: string) => {
+      for (const form of this.#forms) {
+        for (let k = Math.min(form.length - 1, before.length); k >= MIN_SECRET_LENGTH; k--) {
+          if (before.endsWith(form.slice(0, k))) return `${before.slice(0, before.length - k)}${REDACTED}…`;
+        }
+      }
+      return whole;
+    });
+  }
+
   /** The text with every known secret replaced by `<redacted>`, and credentials found by shape masked. */
   redact(text: string): string {
     let out = text;
     for (const form of this.#forms) {
       if (out.includes(form)) out = out.split(form).join(REDACTED);
     }
+    if (out.includes('…')) out = this.#redactCutForms(out);
     return out
       .replace(USERINFO_PASSWORD, `$1:${REDACTED}@`)
       .replace(USERINFO_TOKEN, (whole, user: string) => (user === REDACTED ? whole : `//${REDACTED}@`))

@@ -89,4 +89,11 @@ describe('every form of a configured secret (issue 11)', () => {
   it('formsOf a Bearer header includes the bare token', () => {
     expect(formsOf('Bearer abc-token')).toContain('abc-token');
   });
+
+  it('a secret cut by earlier code (a prefix right before an ellipsis) is masked', () => {
+    const redactor = new Redactor(['http://target/metrics?token=target-t0ken-s3cret']);
+    expect(redactor.redact('line 2: invalid number in: echo target-t0ken-s…')).toBe(`line 2: invalid number in: echo ${REDACTED}…`);
+    expect(redactor.redact('short targ…')).toBe(`short ${REDACTED}…`);
+    expect(redactor.redact('unrelated text…')).toBe('unrelated text…');
+  });
 });

@@ -15,6 +15,7 @@
 import got, { type RequestError } from 'got';
 import { ErrorCode, formatDuration, Redactor, type Clock } from '@chroma-monitor/shared';
 import { parseExposition } from '../exposition/index.js';
+import { labelLimitProblem } from './label-limits.js';
 import type { ScrapeOptions, ScrapeResult, ScrapeTargetSpec } from './scrape-result.js';
 
 const ACCEPT = 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
@@ -147,6 +148,8 @@ export async function scrapeTarget(target: ScrapeTargetSpec, options: ScrapeOpti
     const body = await fetchBody(target, options);
     const outcome = parseExposition(body, { sampleLimit: options.sampleLimit });
     if (!outcome.ok) return failed(outcome.error.code, outcome.error.message);
+    const labelProblem = labelLimitProblem(outcome.samples);
+    if (labelProblem) return failed(ErrorCode.ScrapeLabelLimit, labelProblem);
     return { ok: true, samples: outcome.samples, durationMs: performance.now() - started, bytes: body.length, scrapedAt };
   } catch (error) {
     const failure = classify(error, options);

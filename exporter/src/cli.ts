@@ -3,19 +3,18 @@
  * `chroma-exporter`: the sidecar for services that are not Node programs
  * (the ChromaDB containers), and `chroma-exporter postgres` for the probe.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '@chroma-monitor/shared';
+import { AUTH_ARG_OPTIONS, AUTH_USAGE, readAuthOptions } from './auth-options.js';
 import { startResourceMonitoring } from './resource-monitor.js';
 
-const USAGE = `Usage: chroma-exporter --service NAME [--port 9464] [--host 0.0.0.0] [--disk PATH]... [--bearer-token-file FILE]
-       chroma-exporter postgres --database-url URL [--service chroma-metadata] [--port 9187] [--limit 1GiB]
-  --service NAME            value of the service label (required)
-  --port PORT               listen port (default 9464)
-  --host HOST               listen address (default 0.0.0.0)
-  --disk PATH               a path whose filesystem is watched; repeatable (default: working directory)
-  --bearer-token-file FILE  require this bearer token on /metrics (or env EXPORTER_BEARER_TOKEN)
-`;
+const USAGE = `Usage: chroma-exporter --service NAME [--port 9464] [--host 0.0.0.0] [--disk PATH]... [--bearer-token-file FILE | --basic-auth-user USER --basic-auth-password-file FILE]
+       chroma-exporter postgres --database-url-file FILE [--service chroma-metadata] [--port 9187] [--limit 1GiB] [auth options]
+  --service NAME                   value of the service label (required)
+  --port PORT                      listen port (default 9464)
+  --host HOST                      listen address (default 0.0.0.0)
+  --disk PATH                      a path whose filesystem is watched; repeatable (default: working directory)
+${AUTH_USAGE}`;
 
 function usage(message: string): number {
   process.stderr.write(`chroma-exporter: ${message}\n\n${USAGE}`);
@@ -34,7 +33,7 @@ async function runSidecar(argv: string[]): Promise<number> {
         port: { type: 'string' },
         host: { type: 'string' },
         disk: { type: 'string', multiple: true },
-        'bearer-token-file': { type: 'string' },
+        ...AUTH_ARG_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -48,14 +47,8 @@ async function runSidecar(argv: string[]): Promise<number> {
   if (!values.service) return usage('--service is required');
   const port = Number(values.port ?? 9464);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be 0-65535, got "${values.port}"`);
-  let token = process.env.EXPORTER_BEARER_TOKEN || null;
-  if (values['bearer-token-file']) {
-    try {
-      token = readFileSync(values['bearer-token-file'], 'utf8').trim();
-    } catch (error) {
-      return usage(`cannot read --bearer-token-file: ${errorMessage(error)}`);
-    }
-  }
+  const auth = readAuthOptions(values, process.env);
+  if (!auth.ok) return usage(auth.message);
   const host = values.host ?? '0.0.0.0';
   // Listen for SIGTERM before announcing readiness, so a supervisor's immediate stop is clean.
   const stopRequested = new Promise<void>((resolve) => {
@@ -66,7 +59,7 @@ async function runSidecar(argv: string[]): Promise<number> {
     port,
     host,
     ...(values.disk ? { diskPaths: values.disk } : {}),
-    ...(token ? { auth: { bearerToken: token } } : {}),
+    ...(auth.auth ? { auth: auth.auth.kind === 'bearer' ? { bearerToken: auth.auth.token } : { username: auth.auth.username, password: auth.auth.password } } : {}),
   });
   let url: string | null;
   try {

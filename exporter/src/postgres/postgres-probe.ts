@@ -88,6 +88,9 @@ export function createPostgresProbe(options: PostgresProbeOptions): PostgresProb
   const refresh = async () => {
     const result = await collect();
     for (const metric of [size, limit, backends, maxConnections]) metric.reset();
+    // reset() puts a label-less gauge back to 0, which would read as "0 connections" while the
+    // database is down (issue 11, fault 21): drop the series instead, as postgres_exporter does.
+    for (const metric of [backends, maxConnections]) metric.remove({});
     up.set(result.up ? 1 : 0);
     duration.set(result.durationMs / 1000);
     if (result.up) {

@@ -13,7 +13,7 @@ describe('plan recommendations', () => {
     { name: 'CPU load that needs two steps skips Standard', input: { service: 's', resource: 'cpu', percent: 190, plan: 'starter' }, expected: ['Upgrade s from Starter ($7/month, 0.5 CPU) to Pro ($85/month, 2 CPU): +$78/month'] },
     { name: 'already on the largest plan', input: { service: 's', resource: 'memory', percent: 97, plan: 'pro_plus' }, expected: ['s is already on Pro Plus, the largest plan: add an instance or reduce memory use'] },
     { name: 'even the largest plan is not enough', input: { service: 's', resource: 'memory', percent: 1500, plan: 'starter' }, expected: ['Upgrade s from Starter ($7/month, 512 MB) to Pro Plus ($175/month, 8 GB): +$168/month', 'Even Pro Plus stays above 80% memory at this load: also add an instance'] },
-    { name: 'unknown plan', input: { service: 's', resource: 'memory', percent: 90, plan: null }, expected: ['Upgrade s to a plan with more memory (plan unknown: set targets[].plan to get a priced recommendation)'] },
+    { name: 'unknown plan', input: { service: 's', resource: 'memory', percent: 90, plan: null }, expected: ['Give s more memory; set its plan in the config (targets[].plan: starter, standard, pro, pro_plus) to get a priced recommendation'] },
   ] as const)('$name', ({ input, expected }) => {
     expect(recommendPlan({ ...input, warningPercent: 80 }, CATALOG)).toEqual(expected);
   });

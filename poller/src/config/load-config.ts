@@ -33,9 +33,12 @@ async function readText(path: string): Promise<string | null> {
   }
 }
 
-/** The poller watching itself: what runs when there is no config file. */
+/**
+ * The poller watching itself: what runs when there is no config file. No
+ * `plan`: the user never declared one, so no plan-priced advice is made up.
+ */
 function selfTarget(port: number): Record<string, unknown> {
-  return { service: DEFAULTS.selfService, url: `http://127.0.0.1:${port}/metrics`, plan: DEFAULTS.selfPlan };
+  return { service: DEFAULTS.selfService, url: `http://127.0.0.1:${port}/metrics` };
 }
 
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {

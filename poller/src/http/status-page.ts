@@ -4,7 +4,7 @@
  * recommendations, and the age of the last scrape. Server-rendered, refreshes
  * itself, readable on a phone, nothing loaded from the internet.
  */
-import type { Level } from '@chroma-monitor/shared';
+import type { AlertLevel as Level } from '@chroma-monitor/shared';
 import type { StatusReport } from '../app/status-report.js';
 import type { ServiceSample } from '../store/types.js';
 import { renderHistoryChart } from './history-chart.js';
@@ -39,6 +39,7 @@ td.ok{color:#166534}td.warning{color:#b45309;font-weight:600}td.critical{color:#
 .th-warning{stroke:#d97706;stroke-dasharray:4 3;stroke-width:.8}.th-critical{stroke:#dc2626;stroke-dasharray:4 3;stroke-width:.8}
 .legend{font-size:.75rem;color:#555;display:flex;gap:10px}.legend i{display:inline-block;width:10px;height:3px;margin-right:4px;vertical-align:middle}
 ul.rec{margin:.4rem 0 0;padding-left:1.1rem;font-size:.85rem}
+.v.stale{color:#8a8a8a;font-style:italic}.v.no_data{color:#8a8a8a}
 .health{display:flex;gap:16px;flex-wrap:wrap;font-size:.85rem;margin:0 0 12px}
 `;
 
@@ -51,7 +52,7 @@ function ageText(now: number, iso: string | null): string {
 }
 
 function worst(levels: readonly Level[]): Level {
-  return levels.includes('critical') ? 'critical' : levels.includes('warning') ? 'warning' : 'ok';
+  return levels.includes('critical') ? 'critical' : levels.includes('warning') ? 'warning' : levels.includes('no_data') ? 'no_data' : 'ok';
 }
 
 const fmt = (value: number | null, unit: string) => (value === null ? 'n/a' : `${value.toFixed(1)}${unit}`);
@@ -60,8 +61,9 @@ function serviceCard(service: StatusReport['services'][number], inputs: StatusPa
   const level = worst([service.levels.memory, service.levels.cpu, service.levels.disk]);
   const state = service.up ? level : 'down';
   const cls = service.up ? `level-${level}` : 'down';
+  // A down target's values are its last ones: greyed, with their age, never coloured as current.
   const row = (label: string, value: string, rowLevel: Level) =>
-    `<tr><td>${label}</td><td class="v ${rowLevel}">${value}</td></tr>`;
+    `<tr><td>${label}</td><td class="v ${service.stale ? 'stale' : rowLevel}">${value}</td></tr>`;
   const recommendations = service.recommendations.length
     ? `<ul class="rec">${service.recommendations.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>`
     : '';
@@ -74,6 +76,7 @@ function serviceCard(service: StatusReport['services'][number], inputs: StatusPa
     row('Disk', fmt(service.disk_usage_percent, '%'), service.levels.disk),
     row('Disk free', fmt(service.disk_free_gb, ' GB'), service.levels.disk),
     '</table>',
+    service.stale ? `<div class="muted stale-note">values from ${ageText(inputs.now, service.values_at)} (stale: the target is down)</div>` : '',
     `<div class="muted">last scrape ${ageText(inputs.now, service.last_scrape_at)}</div>`,
     service.last_error ? `<div class="err">${escapeHtml(service.last_error)}</div>` : '',
     renderHistoryChart(inputs.history.get(service.service) ?? [], inputs.historyFrom, inputs.now, inputs.chartThresholds),

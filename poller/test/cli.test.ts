@@ -84,7 +84,7 @@ describe('chroma-monitor CLI', () => {
   });
 
   it.each([
-    { name: 'YAML syntax error', text: 'interval: [30s\n', expected: /^\(file\): YAML: / },
+    { name: 'YAML syntax error (what and where, never the source)', text: 'interval: [30s\n', expected: /^\(file\): YAML syntax error at line \d+, column \d+: / },
     { name: 'env RESOURCE_CHECK_INTERVAL not a number', text: 'interval: 30s\n', env: { RESOURCE_CHECK_INTERVAL: 'often' }, expected: /^env\.RESOURCE_CHECK_INTERVAL: must be a positive number of seconds, got "often"$/m },
     { name: 'env PORT not a number', text: '{}\n', env: { PORT: 'http' }, expected: /^env\.PORT: must be a port number, got "http"$/m },
     { name: 'unset ${VAR}', text: 'database_url: ${NO_SUCH_VAR}\n', expected: /^database_url: environment variable NO_SUCH_VAR is not set$/m },

@@ -14,6 +14,11 @@ import { CREDENTIAL_PARAM, formsOf, MIN_SECRET_LENGTH } from './secret-forms.js'
 
 export const REDACTED = '<redacted>';
 
+/** Shortest prefix of a secret form masked when it ends right before an ellipsis. */
+const MIN_CUT_LENGTH = 6;
+
+const isHttp = (url: URL) => url.protocol === 'http:' || url.protocol === 'https:';
+
 /** True for webhook-style URLs whose path is itself the secret (Slack's /services/T…/B…/token). */
 export function isPathSecretUrl(url: URL): boolean {
   return /(^|\.)hooks\.slack\.com$/i.test(url.hostname) || url.pathname.startsWith('/services/');
@@ -21,7 +26,7 @@ export function isPathSecretUrl(url: URL): boolean {
 
 /**
  * A URL safe to show: the userinfo password masked (`postgres://u:pw@h/db` →
- * `postgres://u:<redacted>@h/db`), a username used alone (a token) masked,
+ * `postgres://u:<redacted>@h/db`), an http(s) username used alone (a token) masked,
  * the whole path of a webhook-style URL masked, and the query masked. The
  * database name (the path of a postgres URL) is not a secret and stays.
  * Strings that are not URLs are returned as is (the Redactor's structural
@@ -36,7 +41,8 @@ export function redactUrl(raw: string): string {
   }
   let out = `${url.protocol}//`;
   if (url.username && url.password) out += `${url.username}:${REDACTED}@`;
-  else if (url.username || url.password) out += `${REDACTED}@`;
+  else if (url.password || (url.username && isHttp(url))) out += `${REDACTED}@`;
+  else if (url.username) out += `${url.username}@`; // postgres://postgres@host: a user name, not a token
   out += url.host;
   if (isPathSecretUrl(url)) return `${out}/${REDACTED}`;
   out += url.pathname === '/' && !raw.endsWith('/') ? '' : url.pathname;
@@ -45,8 +51,8 @@ export function redactUrl(raw: string): string {
 
 /** `scheme://user:password@` (also without the scheme's colon, `http//u:p@h`, and with `/` in the password). */
 const USERINFO_PASSWORD = /(\/\/[^\s:/@]*):[^\s@]+@/g;
-/** `//token@host`: a lone URL username is how tokens are passed (GitHub, many APIs). */
-const USERINFO_TOKEN = /\/\/([^\s:/@<>"'`]+)@(?=[^\s@])/g;
+/** `https://token@host`: over HTTP a lone URL username is how tokens are passed (GitHub, many APIs). */
+const USERINFO_TOKEN = /(\bhttps?:?\/\/)([^\s:/@<>"'`]+)@(?=[^\s@])/gi;
 /** `?token=…`, `&api_key=…`, `;password=…`: values of query parameters named like credentials. */
 const QUERY_CREDENTIAL = new RegExp(`([?&;]${CREDENTIAL_PARAM.source}=)[^&\\s#"'<>\`]+`, 'gi');
 /** `Bearer …`, `Basic …`, `Token …` credentials (an echoed Authorization header). Not a `realm=` challenge. */
@@ -78,12 +84,14 @@ export class Redactor {
   /**
    * Text cut by code that ran before redaction (a parser quoting the first 80
    * characters of a line) can end in the first part of a secret: a prefix of
-   * a form, at least MIN_SECRET_LENGTH long, right before an ellipsis is masked too.
+   * a form, at least MIN_CUT_LENGTH long, right before an ellipsis is masked
+   * too. Shorter leftovers are allowed (SPEC §8: no 6-character fragment),
+   * so "http:…" or "ftp:…" in a message is not taken for a secret.
    */
   #redactCutForms(text: string): string {
-    return text.replace(/([^\s…]{4,})…/g, (whole, before: string) => {
+    return text.replace(/([^\s…]{6,})…/g, (whole, before: string) => {
       for (const form of this.#forms) {
-        for (let k = Math.min(form.length - 1, before.length); k >= MIN_SECRET_LENGTH; k--) {
+        for (let k = Math.min(form.length - 1, before.length); k >= MIN_CUT_LENGTH; k--) {
           if (before.endsWith(form.slice(0, k))) return `${before.slice(0, before.length - k)}${REDACTED}…`;
         }
       }
@@ -100,7 +108,7 @@ export class Redactor {
     if (out.includes('…')) out = this.#redactCutForms(out);
     return out
       .replace(USERINFO_PASSWORD, `$1:${REDACTED}@`)
-      .replace(USERINFO_TOKEN, (whole, user: string) => (user === REDACTED ? whole : `//${REDACTED}@`))
+      .replace(USERINFO_TOKEN, (whole, scheme: string, user: string) => (user === REDACTED ? whole : `${scheme}${REDACTED}@`))
       .replace(QUERY_CREDENTIAL, `$1${REDACTED}`)
       .replace(AUTH_CREDENTIAL, (whole, scheme: string, space: string) => (whole.endsWith(REDACTED) ? whole : `${scheme}${space}${REDACTED}`));
   }

@@ -47,8 +47,8 @@ function urlForms(secret: string): string[] {
   const user = decoded(url.username);
   const password = decoded(url.password);
   if (url.password) forms.push(url.password, password);
-  // A username alone is a token (https://TOKEN@host); with a password it is just a user name.
-  if (url.username && !url.password) forms.push(url.username, user);
+  // Over HTTP a username alone is a token (https://TOKEN@host); with a password, or in postgres://user@host, it is a user name.
+  if (url.username && !url.password && /^https?:$/.test(url.protocol)) forms.push(url.username, user);
   // The HTTP client sends URL credentials as Basic auth, which a target can echo back.
   if (url.username || url.password) forms.push(base64(`${user}:${password}`));
   for (const [name, value] of url.searchParams) {

@@ -11,6 +11,7 @@ describe('redaction', () => {
     ['http://chroma-primary:9464/metrics', 'http://chroma-primary:9464/metrics'],
     ['http://host/metrics?token=abc', `http://host/metrics?${REDACTED}`],
     ['https://tok3n-value@host/metrics', `https://${REDACTED}@host/metrics`],
+    ['postgres://postgres@127.0.0.1:5432/chroma', 'postgres://postgres@127.0.0.1:5432/chroma'],
     ['not a url', 'not a url'],
   ])('redactUrl(%s)', (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
@@ -93,7 +94,8 @@ describe('every form of a configured secret (issue 11)', () => {
   it('a secret cut by earlier code (a prefix right before an ellipsis) is masked', () => {
     const redactor = new Redactor(['http://target/metrics?token=target-t0ken-s3cret']);
     expect(redactor.redact('line 2: invalid number in: echo target-t0ken-s…')).toBe(`line 2: invalid number in: echo ${REDACTED}…`);
-    expect(redactor.redact('short targ…')).toBe(`short ${REDACTED}…`);
+    expect(redactor.redact('short target…')).toBe(`short ${REDACTED}…`);
+    expect(redactor.redact('short targ…')).toBe('short targ…'); // under 6 characters: allowed (SPEC §8)
     expect(redactor.redact('unrelated text…')).toBe('unrelated text…');
   });
 });

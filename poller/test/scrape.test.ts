@@ -146,6 +146,11 @@ describe('scrapeTarget against hostile targets', () => {
     expect(!result.ok && result.error.message).not.toContain(Buffer.from(`user:${password}`).toString('base64'));
   });
 
+  it('fault 15: a bearer token ending in a newline (a ${VAR} read from a file) is sent trimmed', async () => {
+    const result = await scrape('/needs-token', {}, `${FARM_TOKEN}\n`);
+    expect(result.ok).toBe(true);
+  });
+
   it('fault 17: a 2 MiB label value fails the scrape with a clear reason and nothing of it is kept', async () => {
     const result = await scrape('/huge-label');
     expect(result).toMatchObject({ ok: false, error: { code: 'SCRAPE_LABEL_LIMIT', message: `label "datname" of pg_database_size_bytes is ${2 * 1024 * 1024} characters long, over the limit of 1024 (label value length limit): nothing of this scrape is kept` } });

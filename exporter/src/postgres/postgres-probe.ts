@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Gauge, Registry } from 'prom-client';
-import { DATNAME_LABEL, PostgresMetric, Redactor, SERVICE_LABEL, errorMessage, isAuthorized, logLine, type HttpAuthConfig } from '@chroma-monitor/shared';
+import { DATNAME_LABEL, PostgresMetric, Redactor, SERVICE_LABEL, errorMessage, isAuthorized, logLine, boundMessage, escapeControl, type HttpAuthConfig } from '@chroma-monitor/shared';
 import { createMetricsHandler } from '../metrics-handler.js';
 import { PostgresReader, type PostgresReading } from './postgres-reader.js';
 
@@ -65,7 +65,7 @@ export function createPostgresProbe(options: PostgresProbeOptions): PostgresProb
       wasUp = true;
       return { up: true, reading, durationMs: performance.now() - started };
     } catch (error) {
-      const message = redactor.redact(errorMessage(error) || 'query failed');
+      const message = boundMessage(escapeControl(redactor.redact(errorMessage(error) || 'query failed')));
       // Log on the transition only: a down database must not flood the log every scrape.
       if (wasUp !== false) logger.warn(`postgres probe (${service}): query failed: ${message}`);
       wasUp = false;

@@ -58,7 +58,7 @@ export async function loadCatalog(config: MonitorConfig): Promise<PlanCatalog> {
 /** A target on this poller's own address (self-monitoring, the mounted probe): port 0 resolved, own credentials sent. */
 function scrapeSpecs(config: MonitorConfig, port: number): ScrapeTargetSpec[] {
   const ownAuth = config.auth?.kind === 'bearer'
-    ? `Bearer ${config.auth.token}`
+    ? `Bearer ${config.auth.token.trim()}`
     : config.auth
       ? `Basic ${Buffer.from(`${config.auth.username}:${config.auth.password}`).toString('base64')}`
       : null;

@@ -65,9 +65,11 @@ function checkContentType(header: string | undefined): void {
   throw new ScrapeFailure(ErrorCode.ScrapeContentType, message);
 }
 
+/** The Authorization header to send; a token is trimmed (a `${VAR}` from a file ends in a newline, which no header may carry). */
 function authorizationOf(target: ScrapeTargetSpec): string | null {
-  if (target.authorization) return target.authorization;
-  return target.bearerToken ? `Bearer ${target.bearerToken}` : null;
+  if (target.authorization) return target.authorization.trim();
+  const token = target.bearerToken?.trim();
+  return token ? `Bearer ${token}` : null;
 }
 
 /** Every secret of this target, so no message can carry one (a parse error quotes a body line, and a body can echo a header). */

@@ -184,6 +184,14 @@ describe('chroma-monitor migrate, scrape and test-alert', () => {
     expect(output).not.toContain(WEBHOOK_PATH);
   });
 
+  it('fault 9: test-alert output has no part of the webhook path when Slack echoes it in a long reply', async () => {
+    receiver.script({ status: 404, body: `no_service ${'x'.repeat(19)} ${WEBHOOK_PATH} ${'y'.repeat(500)}` });
+    const { code, output } = await cli(['test-alert', '--service', 's', '--resource', 'memory', '--level', 'warning'], { SLACK_WEBHOOK_URL: receiver.url });
+    expect(code).toBe(1);
+    expect(output).toContain(`HTTP 404 no_service ${'x'.repeat(19)} <redacted> yyy`);
+    for (const part of ['T0000', 'B0000', 'XXXXse', 'secret']) expect(output).not.toContain(part);
+  });
+
   it('test-alert without a webhook prints the message to stdout', async () => {
     const { code, output } = await cli(['test-alert', '--service', 'x', '--resource', 'cpu', '--level', 'warning']);
     expect(code).toBe(0);

@@ -13,7 +13,7 @@
  * (they never reach chroma-primary's result) nor for itself (they are ignored).
  */
 import got, { type RequestError } from 'got';
-import { ErrorCode, formatDuration, Redactor, type Clock } from '@chroma-monitor/shared';
+import { cutText, ErrorCode, formatDuration, Redactor, type Clock } from '@chroma-monitor/shared';
 import { parseExposition } from '../exposition/index.js';
 import { labelLimitProblem } from './label-limits.js';
 import type { ScrapeOptions, ScrapeResult, ScrapeTargetSpec } from './scrape-result.js';
@@ -61,7 +61,7 @@ function classify(error: unknown, options: ScrapeOptions): ScrapeFailure {
 function checkContentType(header: string | undefined): void {
   const mediaType = (header ?? '').split(';')[0]!.trim().toLowerCase();
   if (mediaType === 'text/plain') return;
-  const message = mediaType === '' ? 'no content type (text/plain expected)' : `content type "${mediaType.slice(0, 60)}" is not text/plain`;
+  const message = mediaType === '' ? 'no content type (text/plain expected)' : `content type "${cutText(mediaType, 60)}" is not text/plain`;
   throw new ScrapeFailure(ErrorCode.ScrapeContentType, message);
 }
 

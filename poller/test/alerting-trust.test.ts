@@ -189,7 +189,7 @@ describe('fault 11: first run cries wolf', () => {
     const step = walker({ ...context, plan: null }, 'chroma-monitor');
     const { result } = step(T, { memoryPercent: 85 });
     expect(result.notifications[0]!.recommendations).toEqual([
-      'Give chroma-monitor more memory; set its plan in the config (targets[].plan: starter, standard, pro, pro_plus) to get a priced recommendation',
+      'Give chroma-monitor more memory; set its plan in the config (targets[].plan: starter, standard, pro, pro_plus, pro_max, pro_ultra) to get a priced recommendation',
     ]);
     expect(result.notifications[0]!.recommendations.join(' ')).not.toMatch(/\$/);
   });

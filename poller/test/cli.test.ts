@@ -72,7 +72,7 @@ describe('chroma-monitor CLI', () => {
       'cooldowns.warning: "soon" is not a duration (use a number and one of ms, s, m, h, d, w: "30s", "6h", "1d")',
       'targets[0].url: must be an http or https URL, got "ftp:…"',
       'targets[1].service: duplicate service "a" (also targets[0])',
-      'targets[1].plan: unknown plan "gold" (known: starter, standard, pro, pro_plus, free, basic_256mb)',
+      'targets[1].plan: unknown plan "gold" (known: starter, standard, pro, pro_plus, pro_max, pro_ultra, free, basic_256mb, basic_1gb, basic_4gb, pro_4gb, pro_8gb, pro_16gb, pro_32gb)',
       'targets[2].service: is required',
       'targets[2].disk: "10 gigs" is not a size (use a number and one of B, KB, MB, GB, TB, KiB, MiB, GiB, TiB: "800MiB", "10GiB")',
       'probes.postgres.database_url: is required',

@@ -75,7 +75,8 @@ export function evaluateDatabase(
   const limitBytes = db?.limitBytes !== null && db?.limitBytes !== undefined && db.limitBytes >= 1 && db.limitBytes <= Number.MAX_SAFE_INTEGER ? db.limitBytes : probe.limitBytes;
   let level: AlertLevel = stateOf('database').level;
   let recommendations: string[] = [];
-  if (observation.up && db && Number.isFinite(db.sizeBytes) && db.sizeBytes >= 0) {
+  // A size beyond 2^53 bytes (8 PiB) is a broken target, not a database: it neither fires nor resolves.
+  if (observation.up && db && db.sizeBytes >= 0 && db.sizeBytes <= Number.MAX_SAFE_INTEGER) {
     const before = shared(stateOf('database'));
     const observed = levelFor(db.sizeBytes, context.thresholds.databaseSize, before.level);
     const { state, decision } = decide({ ...before, hasData: true, missing: 0 }, observed, now, policy, 'database');

@@ -9,6 +9,8 @@ Commands:
                                  Send a clearly marked test alert through the real notification path
   scrape URL [--service NAME] [--config FILE]
                                  Fetch one /metrics once and print the derived values and their levels
+  report [--since 7d] [--format md|html|json] [--config FILE]
+                                 The capacity report from history: peaks, p95, growth, forecast dates, costs
   rules [--out DIR] [--config FILE]
                                  Write Prometheus alerting rules and an Alertmanager config
 

@@ -53,6 +53,26 @@ export interface PlanRecommendationInput {
 }
 
 /**
+ * The plan step for a memory or CPU percent of the current plan: `to` is the
+ * smallest larger plan that brings usage under the warning threshold
+ * (`enough`), else the largest plan (`enough: false`), else null when
+ * already on the largest. Null overall when the plan is unknown or the
+ * numbers are not usable.
+ */
+export function nextPlanFor(input: Pick<PlanRecommendationInput, 'resource' | 'percent' | 'plan' | 'warningPercent'>, catalog: PlanCatalog): { from: WebPlan; to: WebPlan | null; enough: boolean } | null {
+  const plans = catalog.webServices;
+  const index = plans.findIndex((p) => p.key === input.plan);
+  if (index === -1 || !isUsable(input.percent) || !isPercentThreshold(input.warningPercent)) return null;
+  const size = (p: WebPlan) => (input.resource === 'memory' ? p.memoryMb : p.cpu);
+  const from = plans[index]!;
+  const used = (input.percent / 100) * size(from);
+  const fits = plans.slice(index + 1).find((p) => (used / size(p)) * 100 < input.warningPercent);
+  if (fits) return { from, to: fits, enough: true };
+  const largest = plans[plans.length - 1]!;
+  return { from, to: largest === from ? null : largest, enough: false };
+}
+
+/**
  * Memory or CPU: the smallest larger plan that brings usage under the
  * warning threshold, with its monthly price difference. A target without a
  * known `plan` gets no price (SPEC §8): the advice names the key to set.
@@ -60,19 +80,16 @@ export interface PlanRecommendationInput {
 export function recommendPlan(input: PlanRecommendationInput, catalog: PlanCatalog): string[] {
   const plans = catalog.webServices;
   const index = plans.findIndex((p) => p.key === input.plan);
-  const size = (p: WebPlan) => (input.resource === 'memory' ? p.memoryMb : p.cpu);
   const describe = (p: WebPlan) => `${money(p.price)}/month, ${input.resource === 'memory' ? memory(p.memoryMb) : `${p.cpu} CPU`}`;
   const what = input.resource === 'memory' ? 'memory' : 'CPU';
   if (index === -1) {
     return [`Give ${input.service} more ${what}; set its plan in the config (targets[].plan: ${plans.map((p) => p.key).join(', ')}) to get a priced recommendation`];
   }
   const current = plans[index]!;
-  if (!isUsable(input.percent) || !isPercentThreshold(input.warningPercent)) {
-    return [`Check ${input.service}'s ${what} use: its current value is unknown`];
-  }
-  const used = (input.percent / 100) * size(current);
-  const fits = plans.slice(index + 1).find((p) => (used / size(p)) * 100 < input.warningPercent);
-  if (fits) {
+  const step = nextPlanFor(input, catalog);
+  if (!step) return [`Check ${input.service}'s ${what} use: its current value is unknown`];
+  if (step.enough && step.to) {
+    const fits = step.to;
     return [`Upgrade ${input.service} from ${current.name} (${describe(current)}) to ${fits.name} (${describe(fits)}): +${money(fits.price - current.price)}/month`];
   }
   const largest = plans[plans.length - 1]!;
@@ -131,7 +148,9 @@ export interface DatabaseRecommendationInput {
 
 /** The paid plan with enough storage, its price, the free tier's expiry, and a forecast. */
 export function recommendDatabase(input: DatabaseRecommendationInput, catalog: PlanCatalog): string[] {
-  const { paid, free } = catalog.postgres;
+  const { free, storagePricePerGbMonth } = catalog.postgres;
+  // Size is storage, priced apart from the instance: the cheapest paid instance is the advice.
+  const paid = { ...catalog.postgres.paid[0]!, storagePricePerGbMonth };
   const lines: string[] = [];
   const limitOk = isSize(input.limitBytes);
   const currentGb = limitOk ? Math.max(1, Math.round(input.limitBytes / BYTES_PER_GB)) : null;

@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { errorMessage, type Redactor } from '@chroma-monitor/shared';
 import { AlertStateRepository } from './alert-state-repository.js';
+import { alertCounts, databaseCapacity, serviceCapacity, type AlertCountRow, type DatabaseCapacityRow, type ServiceCapacityRow } from './capacity-queries.js';
 import { databaseHistory, latestSamples, pruneHistory, serviceHistory } from './history-queries.js';
 import { HistoryWriter } from './history-writer.js';
 import { migrate } from './migrations.js';
@@ -45,6 +46,8 @@ export interface Store {
   databaseHistory(service: string, sinceMs: number): Promise<DatabaseSample[]>;
   /** The newest stored sample of each service. */
   latestSamples(): Promise<ServiceSample[]>;
+  /** History reduced to capacity figures over [sinceMs, untilMs] (the report and the cost panel). */
+  capacity(sinceMs: number, untilMs: number): Promise<{ services: ServiceCapacityRow[]; databases: DatabaseCapacityRow[]; alerts: AlertCountRow[] }>;
   /** Deletes history rows recorded before `nowMs - retentionMs`; returns how many. */
   prune(nowMs: number, retentionMs: number): Promise<number>;
   /** The history writer's health, for /status and /metrics. */
@@ -98,6 +101,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     serviceHistory: async (service, sinceMs) => serviceHistory(await ready(), service, sinceMs),
     databaseHistory: async (service, sinceMs) => databaseHistory(await ready(), service, sinceMs),
     latestSamples: async () => latestSamples(await ready()),
+    capacity: async (sinceMs, untilMs) => {
+      const db = await ready();
+      return { services: await serviceCapacity(db, sinceMs, untilMs), databases: await databaseCapacity(db, sinceMs, untilMs), alerts: await alertCounts(db, sinceMs, untilMs) };
+    },
     prune: async (nowMs, retentionMs) => pruneHistory(await ready(), nowMs, retentionMs),
     health: () => history.health(),
     query: async <T>(text: string, params?: unknown[]) => (await ready()).query<T>(text, params),

@@ -168,6 +168,12 @@ describe('chroma-monitor migrate, scrape and test-alert', () => {
     expect(output).toContain('up: 0 (SCRAPE_CONNECTION: connection refused)');
   });
 
+  it('scrape of a URL that is not http(s) names it without its credentials', async () => {
+    const { code, output } = await cli(['scrape', 'ftp//user:pr0xy-pa55word@host/metrics']);
+    expect(code).toBe(2);
+    expect(output).toContain('chroma-monitor scrape: "ftp//user:<redacted>@host/metrics" is not an http or https URL');
+  });
+
   it('test-alert goes through the real Slack path, marked as a test, exit 0 when delivered', async () => {
     const { code, output } = await cli(['test-alert', '--service', 'chroma-primary', '--resource', 'disk', '--level', 'critical'], { SLACK_WEBHOOK_URL: receiver.url });
     expect(code).toBe(0);

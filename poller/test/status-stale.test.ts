@@ -28,9 +28,10 @@ describe('fault 10: stale values look current', () => {
 
   it('the page greys a down target\'s values and says how old they are', () => {
     const status = report([view({ up: false, valuesAt: T })], T + 125_000);
-    const html = renderStatusPage({ report: status, now: T + 125_000, history: new Map(), historyFrom: T - 3_600_000, chartThresholds: { warning: 80, critical: 95 }, refreshSeconds: 30, title: 'ChromaDB Resource Alert' });
+    const thresholds = { memory: { warning: 80, critical: 95 }, cpu: { warning: 80, critical: 95 }, disk: { warning: 80, critical: 90 }, databaseSize: { warning: 800 * 1024 ** 2, critical: 950 * 1024 ** 2 } };
+    const html = renderStatusPage({ report: status, now: T + 125_000, title: 'ChromaDB Status', refreshSeconds: 30, range: '6h', intervalMs: 30_000, thresholds, history: new Map(), databaseHistory: [], bucketMs: 90_000, capacity: null, timeline: [], timelineService: null });
     expect(html).toContain('<td class="v stale">67.2%</td>');
-    expect(html).toContain('values from 2m ago (stale: the target is down)');
+    expect(html).toContain('values from <time datetime="2026-11-24T10:00:00.000Z" data-relative title="2026-11-24T10:00:00.000Z">2026-11-24 10:00:00 UTC</time> (stale: the target is down)');
     expect(html).not.toContain('<td class="v critical">92.3%</td>');
   });
 });

@@ -23,6 +23,7 @@ export type {
   Thresholds,
   Cooldowns,
   AlertTuning,
+  DigestConfig,
   TargetConfig,
   PostgresProbeConfig,
   HttpAuthConfig,
@@ -32,3 +33,4 @@ export type {
   ConfigResult,
 } from './config/types.js';
 export { parseConfig, type ParseConfigOptions, DEFAULTS, SERVICE_NAME_PATTERN } from './config/index.js';
+export { parseDigestSchedule, latestSlot, digestDue, type DigestSchedule, type DigestDecision } from './config/digest-schedule.js';

@@ -32,6 +32,8 @@ export interface AlertNotification {
   snapshot: ValueSnapshot;
   /** Set on `chroma-monitor test-alert` messages. */
   test?: boolean;
+  /** Set on the scheduled capacity digest: rendered without the usage fields. */
+  digest?: boolean;
 }
 
 const RESOURCE_NAMES: Record<AlertSubject, string> = { memory: 'Memory', cpu: 'CPU', disk: 'Disk', database: 'Database', service: 'Service' };

@@ -8,7 +8,7 @@
  * Markdown, HTML or JSON by render-report.ts, and shown on the status page).
  */
 import { BYTES_PER_GB, type Thresholds } from '@chroma-monitor/shared';
-import { nextDoubling, nextPlanFor, type PlanCatalog, type WebPlan } from '../recommend/index.js';
+import { MIN_POINTS, MIN_SPAN_MS, nextDoubling, nextPlanFor, type PlanCatalog, type WebPlan } from '../recommend/index.js';
 import type { AlertCountRow, DatabaseCapacityRow, ServiceCapacityRow } from '../store/capacity-queries.js';
 
 export interface ReportTarget {
@@ -71,6 +71,9 @@ export interface CapacityReport {
 }
 
 const DAY_MS = 86_400_000;
+/** A trend is believed only from as much history as the alert forecasts need (recommend/forecast.ts). */
+const trusted = (growth: number | null, samples: number, firstAt: number | null, lastAt: number | null) =>
+  growth !== null && samples >= MIN_POINTS && firstAt !== null && lastAt !== null && lastAt - firstAt >= MIN_SPAN_MS ? growth : null;
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /** When a quantity at `current` growing `perDay` reaches `target`. */
@@ -97,7 +100,7 @@ function serviceReport(row: ServiceCapacityRow | undefined, target: ReportTarget
   const impliedGb = row?.diskFreeGbNow != null && row.diskNow != null && row.diskNow < 100 ? row.diskFreeGbNow / (1 - row.diskNow / 100) : null;
   const sizeGb = target.diskBytes !== null ? target.diskBytes / BYTES_PER_GB : impliedGb;
   const usedGb = sizeGb !== null && row?.diskFreeGbNow != null ? sizeGb - row.diskFreeGbNow : null;
-  const growth = row?.diskGrowthGbPerDay ?? null;
+  const growth = row ? trusted(row.diskGrowthGbPerDay, row.samples, row.firstAt, row.lastAt) : null;
   const changes: ServiceReport['changes'] = [];
 
   // Plan: sized to the sustained load (p95), the larger of what memory and CPU need.
@@ -145,6 +148,7 @@ function databaseReport(row: DatabaseCapacityRow, target: ReportTarget | undefin
   const paidPlan = paid.find((p) => p.key === planKey) ?? null;
   const limitGb = limitBytes === null ? null : Math.max(1, Math.round(limitBytes / BYTES_PER_GB));
   const costNow = planKey === free.key ? 0 : paidPlan && limitGb !== null ? paidPlan.price + limitGb * storagePricePerGbMonth : null;
+  const growth = trusted(row.growthBytesPerDay, row.samples, row.firstAt, row.lastAt);
   const changes: DatabaseReport['changes'] = [];
   if (row.sizeNowBytes !== null && row.sizeNowBytes >= thresholds.databaseSize.warning && limitGb !== null && limitBytes !== null) {
     const storage = nextDoubling(limitGb, row.sizeNowBytes / BYTES_PER_GB, thresholds.databaseSize.warning / limitBytes);
@@ -160,9 +164,9 @@ function databaseReport(row: DatabaseCapacityRow, target: ReportTarget | undefin
     sizeNowBytes: row.sizeNowBytes,
     sizePeakBytes: row.sizePeakBytes,
     limitBytes,
-    growthBytesPerDay: row.growthBytesPerDay === null ? null : Math.round(row.growthBytesPerDay),
-    warningOn: reachDate(row.sizeNowBytes, row.growthBytesPerDay, thresholds.databaseSize.warning, now),
-    limitOn: limitBytes === null ? null : reachDate(row.sizeNowBytes, row.growthBytesPerDay, limitBytes, now),
+    growthBytesPerDay: growth === null ? null : Math.round(growth),
+    warningOn: reachDate(row.sizeNowBytes, growth, thresholds.databaseSize.warning, now),
+    limitOn: limitBytes === null ? null : reachDate(row.sizeNowBytes, growth, limitBytes, now),
     costNow: costNow === null ? null : round2(costNow),
     changes,
     costAfter: costNow === null ? null : round2(costNow + changes.reduce((sum, c) => sum + c.deltaUsd, 0)),

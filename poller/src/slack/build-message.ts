@@ -18,7 +18,8 @@ export interface MessageOptions {
   title: string;
 }
 
-function icon(n: Pick<AlertNotification, 'level'>): string {
+function icon(n: Pick<AlertNotification, 'level' | 'digest'>): string {
+  if (n.digest) return '📊';
   return n.level === 'ok' ? '✅' : n.level === 'critical' ? '🚨' : n.level === 'no_data' ? '❔' : '⚠️';
 }
 
@@ -47,10 +48,13 @@ function bounded(message: SlackMessage): SlackMessage {
 export function buildSlackMessage(n: AlertNotification, options: MessageOptions): SlackMessage {
   const headerText = `${icon(n)} ${options.title}`;
   const fields = fieldPairs(n);
-  const blocks: unknown[] = [header(headerText), section(`*${v(n.title)}*\n${v(n.summary)}`)];
+  const summary = n.digest ? n.summary.split('\n').map(v).join('\n') : v(n.summary);
+  const blocks: unknown[] = [header(headerText), section(`*${v(n.title)}*\n${summary}`)];
   if (n.recommendations.length > 0) {
-    blocks.push(section(`*Upgrade Recommendation:*\n${n.recommendations.map((r) => `• ${v(r)}`).join('\n')}`));
+    blocks.push(section(`*${n.digest ? 'Recommended changes' : 'Upgrade Recommendation'}:*\n${n.recommendations.map((r) => `• ${v(r)}`).join('\n')}`));
   }
+  // The digest is about every service at once: no single service's usage fields.
+  if (n.digest) return bounded({ text: formatPlainAlert(n, options), blocks });
   blocks.push({
     type: 'section',
     fields: fields.slice(0, SLACK_LIMITS.fieldsPerSection).map(([label, value]) => field(`*${label}:*\n${v(value)}`)),
@@ -61,9 +65,11 @@ export function buildSlackMessage(n: AlertNotification, options: MessageOptions)
 /** The same content as plain text: Slack's notification fallback, and stdout. */
 export function formatPlainAlert(n: AlertNotification, options: MessageOptions): string {
   const [memory, cpu, disk, free] = fieldPairs(n).map(([label, value]) => `${label}: ${value}`);
-  const lines = [escapeMrkdwn(`${icon(n)} ${options.title}`), v(n.title), v(n.summary)];
-  if (n.recommendations.length > 0) lines.push('Upgrade Recommendation:', ...n.recommendations.map((r) => `• ${v(r)}`));
-  lines.push(`${memory!.padEnd(22)} ${cpu}`, `${disk!.padEnd(22)} ${free}`);
+  // A digest's summary is several lines of our own making: kept as lines, each escaped as a value.
+  const summary = n.digest ? n.summary.split('\n').map(v).join('\n') : v(n.summary);
+  const lines = [escapeMrkdwn(`${icon(n)} ${options.title}`), v(n.title), summary];
+  if (n.recommendations.length > 0) lines.push(n.digest ? 'Recommended changes:' : 'Upgrade Recommendation:', ...n.recommendations.map((r) => `• ${v(r)}`));
+  if (!n.digest) lines.push(`${memory!.padEnd(22)} ${cpu}`, `${disk!.padEnd(22)} ${free}`);
   return truncate(lines.join('\n'), SLACK_LIMITS.messageText);
 }
 

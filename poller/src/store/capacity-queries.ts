@@ -36,6 +36,8 @@ export interface DatabaseCapacityRow {
   limitBytes: number | null;
   /** Bytes per day; null with fewer than 2 points. */
   growthBytesPerDay: number | null;
+  firstAt: number | null;
+  lastAt: number | null;
 }
 
 export interface AlertCountRow {
@@ -89,7 +91,8 @@ export async function databaseCapacity(db: Queryable, sinceMs: number, untilMs: 
     `SELECT service_name, count(*) AS samples, max(size_bytes) AS size_peak,
        (array_agg(size_bytes ORDER BY recorded_at DESC))[1] AS size_now,
        (array_agg(limit_bytes ORDER BY recorded_at DESC) FILTER (WHERE limit_bytes IS NOT NULL))[1] AS limit_bytes,
-       regr_slope(size_bytes, extract(epoch FROM recorded_at) / ${DAY_SECONDS}) AS growth
+       regr_slope(size_bytes, extract(epoch FROM recorded_at) / ${DAY_SECONDS}) AS growth,
+       min(recorded_at) AS first_at, max(recorded_at) AS last_at
      FROM database_size_samples
      WHERE recorded_at >= $1 AND recorded_at <= $2
      GROUP BY service_name ORDER BY service_name`,
@@ -102,6 +105,8 @@ export async function databaseCapacity(db: Queryable, sinceMs: number, untilMs: 
     sizeNowBytes: num(r.size_now),
     limitBytes: num(r.limit_bytes),
     growthBytesPerDay: num(r.growth),
+    firstAt: ms(r.first_at),
+    lastAt: ms(r.last_at),
   }));
 }
 

@@ -64,6 +64,16 @@ CREATE TABLE IF NOT EXISTS alert_outbox (
 CREATE INDEX IF NOT EXISTS alert_outbox_pending ON alert_outbox (next_attempt_at, id) WHERE status = 'pending';
 `,
   },
+  {
+    version: 2,
+    description: 'the last slot of each scheduled report (the capacity digest)',
+    sql: `
+CREATE TABLE IF NOT EXISTS report_schedule (
+  name text PRIMARY KEY,
+  last_slot timestamptz NOT NULL
+);
+`,
+  },
 ];
 
 /** Applies every migration not yet recorded. Returns the versions applied now. */

@@ -9,6 +9,9 @@ import { errorMessage, type Redactor } from '@chroma-monitor/shared';
 import { AlertStateRepository } from './alert-state-repository.js';
 import { alertCounts, databaseCapacity, serviceCapacity, type AlertCountRow, type DatabaseCapacityRow, type ServiceCapacityRow } from './capacity-queries.js';
 import { databaseHistory, latestSamples, pruneHistory, serviceHistory } from './history-queries.js';
+import { recentAlerts, type TimelineEntry } from './timeline-queries.js';
+import { ScheduleRepository } from './schedule-repository.js';
+import { databaseBuckets, serviceBuckets, type DatabaseBucket, type ServiceBucket } from './chart-queries.js';
 import { HistoryWriter } from './history-writer.js';
 import { migrate } from './migrations.js';
 import { OutboxRepository } from './outbox-repository.js';
@@ -40,12 +43,19 @@ export interface Store {
   readonly history: HistoryWriter;
   readonly alertStates: AlertStateRepository;
   readonly outbox: OutboxRepository;
+  /** Last slots of scheduled reports (the capacity digest). */
+  readonly schedules: ScheduleRepository;
   /** A service's samples since `sinceMs`, oldest first (charts, forecasts). */
   serviceHistory(service: string, sinceMs: number): Promise<ServiceSample[]>;
   /** A probe's database-size samples since `sinceMs`, oldest first. */
   databaseHistory(service: string, sinceMs: number): Promise<DatabaseSample[]>;
   /** The newest stored sample of each service. */
   latestSamples(): Promise<ServiceSample[]>;
+  /** Chart points since `sinceMs`, one per `bucketMs` (the highest value in each). */
+  serviceBuckets(service: string, sinceMs: number, bucketMs: number): Promise<ServiceBucket[]>;
+  databaseBuckets(service: string, sinceMs: number, bucketMs: number): Promise<DatabaseBucket[]>;
+  /** The newest `limit` alerts from the outbox, of one service when given (the page's timeline). */
+  recentAlerts(limit: number, service: string | null): Promise<TimelineEntry[]>;
   /** History reduced to capacity figures over [sinceMs, untilMs] (the report and the cost panel). */
   capacity(sinceMs: number, untilMs: number): Promise<{ services: ServiceCapacityRow[]; databases: DatabaseCapacityRow[]; alerts: AlertCountRow[] }>;
   /** Deletes history rows recorded before `nowMs - retentionMs`; returns how many. */
@@ -98,9 +108,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     history,
     alertStates: new AlertStateRepository(ready),
     outbox: new OutboxRepository(ready),
+    schedules: new ScheduleRepository(ready),
     serviceHistory: async (service, sinceMs) => serviceHistory(await ready(), service, sinceMs),
     databaseHistory: async (service, sinceMs) => databaseHistory(await ready(), service, sinceMs),
     latestSamples: async () => latestSamples(await ready()),
+    serviceBuckets: async (service, sinceMs, bucketMs) => serviceBuckets(await ready(), service, sinceMs, bucketMs),
+    databaseBuckets: async (service, sinceMs, bucketMs) => databaseBuckets(await ready(), service, sinceMs, bucketMs),
+    recentAlerts: async (limit, service) => recentAlerts(await ready(), limit, service),
     capacity: async (sinceMs, untilMs) => {
       const db = await ready();
       return { services: await serviceCapacity(db, sinceMs, untilMs), databases: await databaseCapacity(db, sinceMs, untilMs), alerts: await alertCounts(db, sinceMs, untilMs) };

@@ -148,7 +148,7 @@ describe('chroma-monitor migrate, scrape and test-alert', () => {
   it('migrate applies the schema once, then reports it up to date', async () => {
     const first = await cli(['migrate'], { DATABASE_URL: db.url });
     expect(first.code).toBe(0);
-    expect(first.output).toMatch(/applied migrations 1 to postgres:\/\/postgres@127\.0\.0\.1/);
+    expect(first.output).toMatch(/applied migrations 1, 2 to postgres:\/\/postgres@127\.0\.0\.1/);
     const second = await cli(['migrate'], { DATABASE_URL: db.url });
     expect(second.output).toContain('is up to date');
   });

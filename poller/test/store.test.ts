@@ -201,9 +201,9 @@ describe('migrate command path on PostgreSQL', () => {
 
   it('two at once apply the schema once; a third run applies nothing', async () => {
     const [first, second] = await Promise.all([migrateStore(db.url, ''), migrateStore(db.url, '')]);
-    expect([...first.applied, ...second.applied]).toEqual([1]);
+    expect([...first.applied, ...second.applied]).toEqual([1, 2]);
     expect(await migrateStore(db.url, '')).toEqual({ kind: 'postgres', applied: [] });
-    expect((await db.query('SELECT version FROM schema_migrations')).rows).toEqual([{ version: 1 }]);
+    expect((await db.query('SELECT version FROM schema_migrations ORDER BY version')).rows).toEqual([{ version: 1 }, { version: 2 }]);
     const { rows } = await db.query("SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'service_resource_metrics' ORDER BY ordinal_position");
     expect(rows).toEqual([
       { column_name: 'service_name', data_type: 'text', is_nullable: 'NO' },
@@ -221,7 +221,7 @@ describe('migrate command path on PostgreSQL', () => {
       store.history.append([sample('x', Date.parse('2026-11-24T10:00:00Z'))]);
       await store.history.flush();
       expect(store.health().ok).toBe(true);
-      expect((await db.query('SELECT count(*)::int AS n FROM schema_migrations')).rows).toEqual([{ n: 1 }]);
+      expect((await db.query('SELECT count(*)::int AS n FROM schema_migrations')).rows).toEqual([{ n: 2 }]);
     } finally {
       await store.close();
     }
@@ -233,7 +233,7 @@ describe('migrate command path on the embedded store', () => {
     const dir = await mkdtemp(join(tmpdir(), 'chroma-pglite-migrate-'));
     const dataDir = join(dir, 'nested', 'data');
     try {
-      expect(await migrateStore(null, dataDir)).toEqual({ kind: 'embedded', applied: [1] });
+      expect(await migrateStore(null, dataDir)).toEqual({ kind: 'embedded', applied: [1, 2] });
       expect(await migrateStore(null, dataDir)).toEqual({ kind: 'embedded', applied: [] });
       const at = Date.parse('2026-11-24T10:00:00Z');
       const first = await openStore({ databaseUrl: null, dataDir, bufferRows: 10, redactor: new Redactor(), logger });
@@ -244,7 +244,7 @@ describe('migrate command path on the embedded store', () => {
       const second = await openStore({ databaseUrl: null, dataDir, bufferRows: 10, redactor: new Redactor(), logger });
       try {
         expect(await second.serviceHistory('persisted', 0)).toEqual([sample('persisted', at)]);
-        expect((await second.query('SELECT version FROM schema_migrations')).rows).toEqual([{ version: 1 }]);
+        expect((await second.query('SELECT version FROM schema_migrations ORDER BY version')).rows).toEqual([{ version: 1 }, { version: 2 }]);
       } finally {
         await second.close();
       }

@@ -86,7 +86,7 @@ describe('chroma-monitor CLI', () => {
   });
 
   it.each([
-    { name: 'YAML syntax error', text: 'interval: [30s\n', expected: /^\(file\): YAML: / },
+    { name: 'YAML syntax error (what and where, never the source)', text: 'interval: [30s\n', expected: /^\(file\): YAML syntax error at line \d+, column \d+: / },
     { name: 'env RESOURCE_CHECK_INTERVAL not a number', text: 'interval: 30s\n', env: { RESOURCE_CHECK_INTERVAL: 'often' }, expected: /^env\.RESOURCE_CHECK_INTERVAL: must be a positive number of seconds, got "often"$/m },
     { name: 'env PORT not a number', text: '{}\n', env: { PORT: 'http' }, expected: /^env\.PORT: must be a port number, got "http"$/m },
     { name: 'unset ${VAR}', text: 'database_url: ${NO_SUCH_VAR}\n', expected: /^database_url: environment variable NO_SUCH_VAR is not set$/m },
@@ -186,6 +186,12 @@ describe('chroma-monitor migrate, scrape and test-alert', () => {
     expect(output).toContain('up: 0 (SCRAPE_CONNECTION: connection refused)');
   });
 
+  it('scrape of a URL that is not http(s) names it without its credentials', async () => {
+    const { code, output } = await cli(['scrape', 'ftp//user:pr0xy-pa55word@host/metrics']);
+    expect(code).toBe(2);
+    expect(output).toContain('chroma-monitor scrape: "ftp//user:<redacted>@host/metrics" is not an http or https URL');
+  });
+
   it('test-alert goes through the real Slack path, marked as a test, exit 0 when delivered', async () => {
     const { code, output } = await cli(['test-alert', '--service', 'chroma-primary', '--resource', 'disk', '--level', 'critical'], { SLACK_WEBHOOK_URL: receiver.url });
     expect(code).toBe(0);
@@ -200,6 +206,14 @@ describe('chroma-monitor migrate, scrape and test-alert', () => {
     expect(output).toContain('HTTP 404');
     expect(output).toContain('NOT delivered');
     expect(output).not.toContain(WEBHOOK_PATH);
+  });
+
+  it('fault 9: test-alert output has no part of the webhook path when Slack echoes it in a long reply', async () => {
+    receiver.script({ status: 404, body: `no_service ${'x'.repeat(19)} ${WEBHOOK_PATH} ${'y'.repeat(500)}` });
+    const { code, output } = await cli(['test-alert', '--service', 's', '--resource', 'memory', '--level', 'warning'], { SLACK_WEBHOOK_URL: receiver.url });
+    expect(code).toBe(1);
+    expect(output).toContain(`HTTP 404 no_service ${'x'.repeat(19)} <redacted> yyy`);
+    for (const part of ['T0000', 'B0000', 'XXXXse', 'secret']) expect(output).not.toContain(part);
   });
 
   it('test-alert without a webhook prints the message to stdout', async () => {

@@ -172,7 +172,8 @@ describe.each(backends)('store on $name', (backend) => {
     await store.outbox.markSent([ids[1]!], now);
     await store.outbox.markFailed([ids[2]!], 'HTTP 404 no_service');
     expect(await store.outbox.due(now, 10)).toEqual([]);
-    expect((await store.outbox.due(now + MINUTE, 10)).map((m) => m.id)).toEqual([ids[3]]);
+    // Issue 11, fault 1: ids[3] is due, but ids[0] backs off until now + 2 min and holds it (strict order).
+    expect((await store.outbox.due(now + MINUTE, 10)).map((m) => m.id)).toEqual([]);
     const later = await store.outbox.due(now + 2 * MINUTE, 10);
     expect(later.map((m) => [m.id, m.attempts, m.lastError])).toEqual([[ids[0], 1, 'HTTP 503'], [ids[3], 0, null]]);
     expect(await store.outbox.counts()).toEqual({ pending: 2, failed: 1 });

@@ -4,7 +4,7 @@
  * per-target runtime and alert states; the scheduler, the store, the
  * notifier and HTTP are given to it.
  */
-import { errorMessage, type AlertLevel, type Clock, type MonitorConfig, type Redactor, type TargetConfig } from '@chroma-monitor/shared';
+import { boundMessage, errorMessage, escapeControl, type AlertLevel, type Clock, type MonitorConfig, type Redactor, type TargetConfig } from '@chroma-monitor/shared';
 import { alertPolicy, evaluateService, removedTargetNotifications, reviveAlertState, type AlertNotification, type AlertState, type Evaluation } from '../alerting/index.js';
 import { deriveScrape, type DerivedScrape } from '../derive/index.js';
 import type { NotificationDispatcher } from '../notify/index.js';
@@ -140,7 +140,8 @@ export class Monitor {
       runtime = withSuccess(previous, result.scrapedAt, result.derived);
       metrics.recordScrape(target.service, { ok: true, durationMs: result.durationMs, samples: result.samples });
     } else {
-      runtime = withFailure(previous, result.scrapedAt, { code: result.error.code, message: this.#deps.redactor.redact(result.error.message) });
+      // Redacted, then one line and bounded: this is what /status, the page, Slack and the log show.
+      runtime = withFailure(previous, result.scrapedAt, { code: result.error.code, message: boundMessage(escapeControl(this.#deps.redactor.redact(result.error.message))) });
       metrics.recordScrape(target.service, { ok: false, durationMs: result.durationMs, samples: 0, code: result.error.code });
     }
 

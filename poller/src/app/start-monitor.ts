@@ -47,7 +47,9 @@ export async function loadCatalog(config: MonitorConfig): Promise<PlanCatalog> {
   try {
     json = JSON.parse(await readFile(config.plansFile, 'utf8'));
   } catch (error) {
-    throw new MonitorError(ErrorCode.ConfigInvalid, `plans_file: cannot read ${config.plansFile}: ${errorMessage(error)}`);
+    // Node's JSON.parse error quotes the content ("root:x:0:0"… for a file that is not a catalog): never print it.
+    const why = error instanceof SyntaxError ? 'not valid JSON' : errorMessage(error);
+    throw new MonitorError(ErrorCode.ConfigInvalid, `plans_file: cannot read ${config.plansFile}: ${why}`);
   }
   const loaded = loadPlanCatalog(json);
   if (!loaded.ok) throw new MonitorError(ErrorCode.ConfigInvalid, `plans_file: ${loaded.problems.join('; ')}`);
@@ -57,7 +59,7 @@ export async function loadCatalog(config: MonitorConfig): Promise<PlanCatalog> {
 /** A target on this poller's own address (self-monitoring, the mounted probe): port 0 resolved, own credentials sent. */
 function scrapeSpecs(config: MonitorConfig, port: number): ScrapeTargetSpec[] {
   const ownAuth = config.auth?.kind === 'bearer'
-    ? `Bearer ${config.auth.token}`
+    ? `Bearer ${config.auth.token.trim()}`
     : config.auth
       ? `Basic ${Buffer.from(`${config.auth.username}:${config.auth.password}`).toString('base64')}`
       : null;

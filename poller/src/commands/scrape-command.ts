@@ -1,5 +1,5 @@
 /** `chroma-monitor scrape URL`: one-shot spot check printing the derived values and their levels. */
-import { ResourceMetric, systemClock, type Level } from '@chroma-monitor/shared';
+import { logLine, Redactor, redactUrl, ResourceMetric, systemClock, type Level } from '@chroma-monitor/shared';
 import { levelFor } from '../alerting/index.js';
 import { deriveScrape, SampleIndex } from '../derive/index.js';
 import { scrapeTarget } from '../scrape/index.js';
@@ -16,7 +16,8 @@ export async function scrapeCommand(url: string, service: string | undefined, fi
     parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
   } catch {
-    io.stderr(`chroma-monitor scrape: "${url}" is not an http or https URL\n`);
+    // The URL may carry credentials (and may not parse): shown redacted by shape, one bounded line.
+    io.stderr(`chroma-monitor scrape: "${logLine(new Redactor().redact(redactUrl(url)), 200)}" is not an http or https URL\n`);
     return ExitCode.Usage;
   }
   const result = await scrapeTarget({ service: service ?? '', url, bearerToken: null }, { timeoutMs: config.timeoutMs, bodyLimitBytes: config.bodyLimitBytes, sampleLimit: config.sampleLimit }, systemClock);

@@ -3,10 +3,11 @@
  * expansion and environment overrides, then the one strict parse. Without a
  * file, built-in defaults that monitor the poller itself.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { DEFAULTS, parseConfig, type ConfigProblem, type MonitorConfig } from '@chroma-monitor/shared';
+import { readConfigFile, permissionWarning, problemRedactor, safeProblems, yamlProblem, type ConfigFile } from './config-file.js';
+import { secretsOf } from './describe-config.js';
 import { applyEnvOverrides, expandEnv } from './env-overrides.js';
 
 export const DEFAULT_CONFIG_FILE = 'monitor.yaml';
@@ -21,17 +22,8 @@ export interface LoadConfigOptions {
 }
 
 export type LoadedConfig =
-  | { ok: true; config: MonitorConfig; source: 'file' | 'defaults'; file: string | null }
+  | { ok: true; config: MonitorConfig; source: 'file' | 'defaults'; file: string | null; warnings?: string[] }
   | { ok: false; problems: ConfigProblem[] };
-
-async function readText(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-}
 
 /**
  * The poller watching itself: what runs when there is no config file. No
@@ -41,13 +33,28 @@ function selfTarget(port: number): Record<string, unknown> {
   return { service: DEFAULTS.selfService, url: `http://127.0.0.1:${port}/metrics` };
 }
 
+/**
+ * Loads, expands and validates the config. Problems never echo a secret
+ * (config-file.ts); `warnings` say what is valid but unsafe (a config holding
+ * secrets readable by others).
+ */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  const seen: { file: ConfigFile | null; raw: unknown } = { file: null, raw: null };
+  const loaded = await loadUnchecked(options, seen);
+  const env = options.env ?? process.env;
+  if (!loaded.ok) return { ok: false, problems: safeProblems(loaded.problems, problemRedactor(seen.file?.text ?? null, seen.raw, env)) };
+  const warning = seen.file && loaded.file ? permissionWarning(loaded.file, seen.file, secretsOf(loaded.config)) : null;
+  return { ...loaded, warnings: warning ? [warning] : [] };
+}
+
+async function loadUnchecked(options: LoadConfigOptions, seen: { file: ConfigFile | null; raw: unknown }): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const path = resolve(cwd, options.file ?? DEFAULT_CONFIG_FILE);
   let text: string | null;
   try {
-    text = await readText(path);
+    seen.file = await readConfigFile(path);
+    text = seen.file?.text ?? null;
   } catch (error) {
     return { ok: false, problems: [{ path: '(file)', message: `cannot read ${path}: ${(error as Error).message}` }] };
   }
@@ -60,12 +67,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   if (text !== null) {
     const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
     if (document.errors.length > 0) {
-      return {
-        ok: false,
-        problems: document.errors.map((error) => ({ path: '(file)', message: `YAML: ${error.message.split('\n')[0]}` })),
-      };
+      return { ok: false, problems: document.errors.map(yamlProblem) };
     }
     const value: unknown = document.toJS();
+    seen.raw = value;
     if (value !== null && (typeof value !== 'object' || Array.isArray(value))) {
       return { ok: false, problems: [{ path: '(root)', message: 'must be a mapping of settings' }] };
     }

@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client';
 import { closeHttp, listenHttp, type HttpAuthConfig } from '@chroma-monitor/shared';
 import { authMiddleware } from './auth-middleware.js';
 import { IMMUTABLE_CACHE, PAGE_ASSETS } from './page/page-assets.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface HttpProviders {
   /** Credentials required on every route but /healthz, or null. */
@@ -30,6 +31,7 @@ export function createHttpApp(providers: HttpProviders): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(securityHeaders());
 
   app.get('/healthz', (_req, res) => {
     const healthy = providers.healthy();

@@ -5,7 +5,7 @@
  * is unreachable rows wait in a bounded buffer; when it is full the oldest
  * are dropped first and counted.
  */
-import { errorMessage, type Redactor } from '@chroma-monitor/shared';
+import { boundMessage, errorMessage, escapeControl, type Redactor } from '@chroma-monitor/shared';
 import type { SqlClient } from './sql-client.js';
 import type { DatabaseSample, ServiceSample, StoreHealth } from './types.js';
 
@@ -113,7 +113,8 @@ export class HistoryWriter {
       }
       this.#lastError = null;
     } catch (error) {
-      this.#lastError = this.redactor.redact(errorMessage(error));
+      // Redacted, then one bounded line: a PostgreSQL error can carry newlines and any length (issue 11, fault 18).
+      this.#lastError = boundMessage(escapeControl(this.redactor.redact(errorMessage(error))));
     }
   }
 

@@ -1,32 +1,87 @@
-/** Importing the exporter through its package entry must not load `pg` (fault 10): only the probe needs it. */
-import { execFile } from 'node:child_process';
+/**
+ * What the exporter loads (issue 15; fault 10 of issue 12): the package entry and the sidecar
+ * (`chroma-exporter`) never load `pg` (only the probe needs it) nor express (the sidecar serves
+ * with node:http). Asserted on the module list of a fresh node process, not on timing or RSS.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const run = promisify(execFile);
 const EXPORTER_DIR = fileURLToPath(new URL('..', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const RECORDER = fileURLToPath(new URL('./fixtures/loaded-modules/record.cjs', import.meta.url));
+const ENTRY_SCRIPT = [
+  "const entry = await import('@chroma-monitor/exporter');",
+  "if (typeof entry.startResourceMonitoring !== 'function') throw new Error('entry not loaded');",
+].join('\n');
 
-/** Runs a fresh node that imports the package entry (and maybe pg), then reports whether pg sits in the CommonJS module cache. */
-async function pgLoadedAfter(extraImport: string): Promise<boolean> {
-  const script = [
-    "import { createRequire } from 'node:module';",
-    "const entry = await import('@chroma-monitor/exporter');",
-    "if (typeof entry.startResourceMonitoring !== 'function') throw new Error('entry not loaded');",
-    extraImport,
-    'const cache = Object.keys(createRequire(import.meta.url).cache);',
-    'process.stdout.write(String(cache.some((path) => /[\\\\/]node_modules[\\\\/]pg[\\\\/]/.test(path))));',
-  ].join('\n');
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: EXPORTER_DIR });
-  return stdout === 'true';
+let dir: string;
+let runs = 0;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'chroma-loaded-modules-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** npm package names (`pg`, `@opentelemetry/api`) of the CommonJS files in a path list. */
+function packageNames(paths: string[]): string[] {
+  const names = new Set<string>();
+  for (const path of paths) {
+    const match = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](?!.*[\\/]node_modules[\\/])/.exec(path);
+    if (match) names.add(match[1]!.replace('\\', '/'));
+  }
+  return [...names].sort();
+}
+
+/**
+ * Runs node with `args` and the recorder preloaded, in the exporter's directory. With `until`,
+ * waits for that output, then sends SIGTERM (the sidecar exits through process.exit). Resolves
+ * to the package names loaded by the time the process exited.
+ */
+async function packagesLoadedBy(args: string[], until?: RegExp): Promise<string[]> {
+  const file = join(dir, `modules-${runs++}.json`);
+  const child = spawn(process.execPath, ['--require', RECORDER, ...args], {
+    cwd: EXPORTER_DIR,
+    env: { ...process.env, LOADED_MODULES_FILE: file },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (until?.test(output)) child.kill('SIGTERM');
+  });
+  child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()));
+  const code = await exited;
+  if (code !== 0) throw new Error(`node ${args.join(' ')} exited with ${code}: ${output}`);
+  return packageNames(JSON.parse(await readFile(file, 'utf8')) as string[]);
 }
 
 describe('the package entry', () => {
-  it('does not load pg on import', async () => {
-    expect(await pgLoadedAfter('')).toBe(false);
+  it('does not load pg or express on import', async () => {
+    const loaded = await packagesLoadedBy(['--input-type=module', '-e', ENTRY_SCRIPT]);
+    expect(loaded).toContain('prom-client'); // the recorder sees the entry's own CommonJS dependencies
+    expect(loaded).not.toContain('pg');
+    expect(loaded).not.toContain('express');
   });
 
-  it('the check sees pg when it is loaded (so the assertion above can fail)', async () => {
-    expect(await pgLoadedAfter("await import('pg');")).toBe(true);
+  it('the check sees pg and express when they are loaded (so the assertions can fail)', async () => {
+    const loaded = await packagesLoadedBy(['--input-type=module', '-e', `${ENTRY_SCRIPT}\nawait import('pg');\nawait import('express');`]);
+    expect(loaded).toContain('pg');
+    expect(loaded).toContain('express');
   });
+});
+
+describe('the sidecar (chroma-exporter)', () => {
+  it('does not load pg or express while it serves', async () => {
+    const loaded = await packagesLoadedBy([CLI, '--service', 'chroma-primary', '--port', '0', '--host', '127.0.0.1'], /listening on/);
+    expect(loaded).toContain('prom-client');
+    expect(loaded).not.toContain('pg');
+    expect(loaded).not.toContain('express');
+  });
+
 });

@@ -1,20 +1,50 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '@chroma-monitor/shared';
-import { ScrapeScheduler, scheduleOffsetMs } from '../src/scrape/index.js';
+import { ScrapeScheduler, scheduleOffsets, serviceHash } from '../src/scrape/index.js';
 
 const targets = Array.from({ length: 20 }, (_, i) => ({ service: `svc-${i}` }));
 
-describe('scheduleOffsetMs', () => {
-  it('is stable per service and within [0, spread)', () => {
-    for (const { service } of targets) {
-      const offset = scheduleOffsetMs(service, 20_000);
-      expect(offset).toBe(scheduleOffsetMs(service, 20_000));
+/** Smallest distance between any two offsets, ms. */
+function minGap(offsets: Iterable<number>): number {
+  const sorted = [...offsets].sort((a, b) => a - b);
+  let gap = Infinity;
+  for (let i = 1; i < sorted.length; i++) gap = Math.min(gap, sorted[i]! - sorted[i - 1]!);
+  return gap;
+}
+
+describe('scheduleOffsets (issue 15: spread)', () => {
+  const services = targets.map((t) => t.service);
+
+  it('puts no two of svc-1 … svc-20 closer than interval/40, over a 20 s interval less a 10 s timeout', () => {
+    const offsets = scheduleOffsets(services, 20_000 - 10_000);
+    expect(offsets.size).toBe(20);
+    expect(minGap(offsets.values())).toBeGreaterThanOrEqual(20_000 / 40);
+    for (const offset of offsets.values()) {
       expect(offset).toBeGreaterThanOrEqual(0);
-      expect(offset).toBeLessThan(20_000);
+      expect(offset).toBeLessThan(10_000);
     }
-    expect(new Set(targets.map((t) => Math.floor(scheduleOffsetMs(t.service, 20_000)))).size).toBeGreaterThan(15);
-    expect(scheduleOffsetMs('x', 0)).toBe(0);
+  });
+
+  it('gives each target the same offset after a restart, whatever the order of the list', () => {
+    const first = scheduleOffsets(services, 10_000);
+    const restarted = scheduleOffsets([...services].reverse(), 10_000);
+    expect([...restarted.entries()].sort()).toEqual([...first.entries()].sort());
+  });
+
+  it('moves the others by at most spread/n when a target is added', () => {
+    const before = scheduleOffsets(services, 10_000);
+    const after = scheduleOffsets([...services, 'svc-20'], 10_000);
+    for (const service of services) expect(Math.abs(after.get(service)! - before.get(service)!)).toBeLessThanOrEqual(10_000 / 20);
+  });
+
+  it('is 0 for every target without a spread', () => {
+    expect([...scheduleOffsets(services, 0).values()].every((o) => o === 0)).toBe(true);
+  });
+
+  it('orders by the finalized hash: names differing in their last character hash far apart', () => {
+    const hashes = services.map(serviceHash);
+    expect(new Set(hashes.map((h) => h >>> 28)).size).toBeGreaterThan(8); // spread over the top 4 bits
   });
 });
 
@@ -55,9 +85,13 @@ describe('ScrapeScheduler (fake timers)', () => {
     // The cycle under way at stop() completes with the scrapes it had started.
     expect(cycles.map((c) => c.startedAt - t0)).toEqual([0, 30_000, 60_000, 90_000]);
     expect(cycles[0]!.results.size).toBe(20);
-    for (const { service, at } of started.filter((s) => s.at < t0 + 30_000)) {
-      expect(Math.abs(at - t0 - scheduleOffsetMs(service, 20_000))).toBeLessThan(2);
+    const offsets = scheduleOffsets(targets.map((t) => t.service), 20_000);
+    const firstCycle = started.filter((s) => s.at < t0 + 30_000);
+    expect(firstCycle).toHaveLength(20);
+    for (const { service, at } of firstCycle) {
+      expect(Math.abs(at - t0 - offsets.get(service)!)).toBeLessThan(2);
     }
+    expect(minGap(firstCycle.map((s) => s.at))).toBeGreaterThanOrEqual(30_000 / 40);
   });
 
   it('skips and counts a tick while the previous cycle still runs', async () => {

@@ -1,8 +1,8 @@
 /**
  * Runs scrape cycles every interval (SPEC §5 "Scraping"). Inside a cycle
- * each target starts at a stable offset (a hash of its service name) spread
- * over the part of the interval that still leaves room for its timeout, so
- * load is even and a target is scraped at the same phase every cycle.
+ * each target starts at a stable offset (its rank by a hash of its service
+ * name) spread evenly over the part of the interval that still leaves room
+ * for its timeout, so load is even and a target is scraped at the same phase every cycle.
  * Concurrency is capped with p-limit. Cycles never overlap: a tick that comes
  * while the previous cycle still runs is skipped and counted. The loop never
  * rejects: a failing runTarget is recorded on its target, not thrown.
@@ -75,13 +75,11 @@ export interface SchedulerStats {
 }
 
 /**
- * Stable offset of `service` within [0, spreadMs): FNV-1a of the name, then
- * murmur3's finalizer. Without the finalizer names differing only in their
- * last character (`svc-1`, `svc-2`, …) land close together, since FNV-1a's
- * high bits barely move for a change in the last byte.
+ * Stable 32-bit hash of a service name: FNV-1a, then murmur3's finalizer
+ * (without it names differing only in their last character, `svc-1`,
+ * `svc-2`, …, hash close together: FNV-1a's high bits barely move).
  */
-export function scheduleOffsetMs(service: string, spreadMs: number): number {
-  if (spreadMs <= 0) return 0;
+export function serviceHash(service: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < service.length; i++) {
     hash ^= service.charCodeAt(i);
@@ -92,7 +90,27 @@ export function scheduleOffsetMs(service: string, spreadMs: number): number {
   hash ^= hash >>> 13;
   hash = Math.imul(hash, 0xc2b2ae35);
   hash ^= hash >>> 16;
-  return ((hash >>> 0) / 0x1_0000_0000) * spreadMs;
+  return hash >>> 0;
+}
+
+/**
+ * Start offset of each service within [0, spreadMs), ms: the services ordered
+ * by serviceHash (ties by name), the k-th of n at k·spreadMs/n. Evenly spread
+ * (no two closer than spreadMs/n, where a hash alone gives no minimum gap:
+ * by the birthday bound 20 uniform offsets usually have a pair closer than
+ * spreadMs/400; issue 15 saw `svc-1` … `svc-20` start within 3.5 s of a 20 s
+ * interval) and stable across restarts: the
+ * order depends only on the names, so the same target list gives the same
+ * offsets. Adding or removing a target moves the others by at most
+ * spreadMs/n. Prometheus offsets by a hash alone (scrape/target.go); the rank
+ * keeps its stability and adds the even spread.
+ */
+export function scheduleOffsets(services: readonly string[], spreadMs: number): Map<string, number> {
+  const ranked = services.map((service) => ({ service, hash: serviceHash(service) }));
+  ranked.sort((a, b) => a.hash - b.hash || (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
+  const offsets = new Map<string, number>();
+  ranked.forEach(({ service }, k) => offsets.set(service, spreadMs > 0 ? (k * spreadMs) / ranked.length : 0));
+  return offsets;
 }
 
 function percentile(values: number[], p: number): number | null {
@@ -125,6 +143,8 @@ export class ScrapeScheduler<T extends { service: string }, R> {
   readonly #options: SchedulerOptions<T, R>;
   readonly #timers: TimerPort;
   #targets: readonly T[];
+  /** Offsets of #targets, recomputed when the list or the spread changes. */
+  #offsets: { targets: readonly T[]; spreadMs: number; byService: Map<string, number> } | null = null;
   #run: Run | null = null;
   #tickHandle: unknown = null;
   #current: Promise<void> | null = null;
@@ -216,12 +236,13 @@ export class ScrapeScheduler<T extends { service: string }, R> {
     const targets = this.#targets;
     const limit = pLimit(this.#options.concurrency);
     const spread = Math.max(0, intervalMs - timeoutMs);
+    const offsets = this.#offsetsOf(targets, spread);
     const lateness: number[] = [];
     const results = new Map<string, R>();
 
     await Promise.all(
       targets.map(async (target) => {
-        const plannedAt = startedAt + scheduleOffsetMs(target.service, spread);
+        const plannedAt = startedAt + (offsets.get(target.service) ?? 0);
         await this.#waitUntil(plannedAt, run);
         if (run.stopped) return;
         const result = await limit(async (): Promise<{ value: R } | null> => {
@@ -255,6 +276,13 @@ export class ScrapeScheduler<T extends { service: string }, R> {
     } catch (error) {
       this.#report(`cycle ${index} handler failed: ${errorMessage(error)}`);
     }
+  }
+
+  #offsetsOf(targets: readonly T[], spreadMs: number): Map<string, number> {
+    if (this.#offsets?.targets !== targets || this.#offsets.spreadMs !== spreadMs) {
+      this.#offsets = { targets, spreadMs, byService: scheduleOffsets(targets.map((t) => t.service), spreadMs) };
+    }
+    return this.#offsets.byService;
   }
 
   /** Resolves at `at`, or at once when the run stops. */

@@ -9,7 +9,7 @@ import { errorMessage } from '@chroma-monitor/shared';
 import { AUTH_ARG_OPTIONS, AUTH_USAGE, readAuthOptions } from './auth-options.js';
 import { startResourceMonitoring } from './resource-monitor.js';
 
-const USAGE = `Usage: chroma-exporter --service NAME [--port 9464] [--host 0.0.0.0] [--disk PATH]... [--bearer-token-file FILE | --basic-auth-user USER --basic-auth-password-file FILE] [--chroma-url URL [--chroma-path DIR]]
+const USAGE = `Usage: chroma-exporter --service NAME [--port 9464] [--host 0.0.0.0] [--disk PATH]... [--bearer-token-file FILE | --basic-auth-user USER --basic-auth-password-file FILE] [--chroma-url URL [--chroma-path DIR]] [--default-metrics]
        chroma-exporter postgres --database-url-file FILE [--service chroma-metadata] [--port 9187] [--limit 1GiB] [auth options]
   --service NAME                   value of the service label (required)
   --port PORT                      listen port (default 9464)
@@ -17,6 +17,8 @@ const USAGE = `Usage: chroma-exporter --service NAME [--port 9464] [--host 0.0.0
   --disk PATH                      a path whose filesystem is watched; repeatable (default: working directory)
   --chroma-url URL                 also probe this ChromaDB (chroma_up, collections, records), e.g. http://127.0.0.1:8000
   --chroma-path DIR                ChromaDB's persist directory (chroma run --path), for chroma_persist_directory_bytes
+  --default-metrics                also serve prom-client's process_* and nodejs_* metrics of the sidecar itself (off: they
+                                   describe this Node process, not the service, and collecting them is most of its garbage)
 ${AUTH_USAGE}`;
 
 function usage(message: string): number {
@@ -39,6 +41,7 @@ async function runSidecar(argv: string[]): Promise<number> {
         ...AUTH_ARG_OPTIONS,
         'chroma-url': { type: 'string' },
         'chroma-path': { type: 'string' },
+        'default-metrics': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -74,6 +77,7 @@ async function runSidecar(argv: string[]): Promise<number> {
   const monitor = startResourceMonitoring(values.service, {
     port,
     host,
+    collectDefaultMetrics: values['default-metrics'] ?? false,
     ...(values.disk ? { diskPaths: values.disk } : {}),
     ...(auth.auth ? { auth: auth.auth.kind === 'bearer' ? { bearerToken: auth.auth.token } : { username: auth.auth.username, password: auth.auth.password } } : {}),
     ...(chromaUrl ? { chroma: { url: chromaUrl, persistPath: values['chroma-path'] ?? null } } : {}),

@@ -4,7 +4,7 @@
  * metrics, a handler to mount, and optionally its own HTTP server.
  */
 import { createServer, type Server } from 'node:http';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from './prom-client-core.js';
 import { SERVICE_LABEL, closeHttp, listenHttp, systemClock, type Clock, type HttpAuthConfig } from '@chroma-monitor/shared';
 import { registerChromaProbe, type ChromaProbeOptions } from './chroma/index.js';
 import type { StatFs } from './collectors/disk-reader.js';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const EXPORTER_DIR = fileURLToPath(new URL('..', import.meta.url));
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const RECORDER = fileURLToPath(new URL('./fixtures/loaded-modules/record.cjs', import.meta.url));
+const RECORDER = new URL('./fixtures/loaded-modules/record.js', import.meta.url).href;
 const ENTRY_SCRIPT = [
   "const entry = await import('@chroma-monitor/exporter');",
   "if (typeof entry.startResourceMonitoring !== 'function') throw new Error('entry not loaded');",
@@ -44,7 +44,7 @@ function packageNames(paths: string[]): string[] {
  */
 async function packagesLoadedBy(args: string[], until?: RegExp): Promise<string[]> {
   const file = join(dir, `modules-${runs++}.json`);
-  const child = spawn(process.execPath, ['--require', RECORDER, ...args], {
+  const child = spawn(process.execPath, ['--import', RECORDER, ...args], {
     cwd: EXPORTER_DIR,
     env: { ...process.env, LOADED_MODULES_FILE: file },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,6 +67,7 @@ describe('the package entry', () => {
     expect(loaded).toContain('prom-client'); // the recorder sees the entry's own CommonJS dependencies
     expect(loaded).not.toContain('pg');
     expect(loaded).not.toContain('express');
+    expect(loaded).not.toContain('@opentelemetry/api'); // default metrics load when a monitor starts with them
   });
 
   it('the check sees pg and express when they are loaded (so the assertions can fail)', async () => {
@@ -77,11 +78,24 @@ describe('the package entry', () => {
 });
 
 describe('the sidecar (chroma-exporter)', () => {
+  const SIDECAR = [CLI, '--service', 'chroma-primary', '--port', '0', '--host', '127.0.0.1'];
+
   it('does not load pg or express while it serves', async () => {
-    const loaded = await packagesLoadedBy([CLI, '--service', 'chroma-primary', '--port', '0', '--host', '127.0.0.1'], /listening on/);
+    const loaded = await packagesLoadedBy(SIDECAR, /listening on/);
     expect(loaded).toContain('prom-client');
     expect(loaded).not.toContain('pg');
     expect(loaded).not.toContain('express');
+  });
+
+  it("loads only prom-client's registry and gauge: not its default metrics (and @opentelemetry/api), Pushgateway or cluster code", async () => {
+    const loaded = await packagesLoadedBy(SIDECAR, /listening on/);
+    expect(loaded).not.toContain('@opentelemetry/api');
+    expect(loaded).not.toContain('tdigest'); // the Summary's, loaded by prom-client's index
+  });
+
+  it('loads the default-metrics code with --default-metrics (so the check above can fail)', async () => {
+    const loaded = await packagesLoadedBy([...SIDECAR, '--default-metrics'], /listening on/);
+    expect(loaded).toContain('@opentelemetry/api');
   });
 
 });

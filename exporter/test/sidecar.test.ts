@@ -53,7 +53,24 @@ describe('chroma-exporter sidecar (real process on 127.0.0.1)', () => {
       for (const sample of series) expect(sample.labels.service).toBe('chroma-primary');
     }
     expect(outcome.samples.every((s) => s.labels.service === 'chroma-primary')).toBe(true);
-    expect(body).toContain('process_cpu_seconds_total');
+  });
+
+  it('serves no prom-client default metrics unless asked (issue 15: they describe the sidecar, not the service)', () => {
+    expect(body).not.toMatch(/^(process|nodejs)_/m);
+  });
+
+  it('serves the default metrics with --default-metrics, promtool-clean names only', async () => {
+    const port = await freePort();
+    const other = spawnNode(CLI, ['--service', 'x', '--port', String(port), '--host', '127.0.0.1', '--default-metrics']);
+    try {
+      await other.waitForOutput(/listening on/);
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(text).toMatch(/^process_cpu_seconds_total\{service="x"\} /m);
+      expect(text).toMatch(/^nodejs_heap_size_used_bytes\{service="x"\} /m);
+      expect(text).not.toContain('nodejs_active_handles_total');
+    } finally {
+      await other.stop();
+    }
   });
 
   it.skipIf(!promtool)('passes promtool check metrics with no findings', async () => {

@@ -9,7 +9,7 @@
  * collector-success pattern). Record counts are bounded in cardinality: the
  * `topCollections` largest by name, the rest summed as `collection="other"`.
  */
-import { Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from '../prom-client-core.js';
 import { COLLECTION_LABEL, ChromaMetric, SERVICE_LABEL, VERSION_LABEL } from '@chroma-monitor/shared';
 import { ChromaReader, type ChromaReading } from './chroma-reader.js';
 import { DirectorySize } from './directory-size.js';

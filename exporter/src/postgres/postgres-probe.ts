@@ -6,7 +6,7 @@
  * logs.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Gauge, Registry } from 'prom-client';
+import { Gauge, Registry } from '../prom-client-core.js';
 import { DATNAME_LABEL, PostgresMetric, Redactor, SERVICE_LABEL, errorMessage, isAuthorized, logLine, boundMessage, escapeControl, type HttpAuthConfig } from '@chroma-monitor/shared';
 import { createMetricsHandler } from '../metrics-handler.js';
 import { PostgresReader, type PostgresReading } from './postgres-reader.js';

@@ -5,6 +5,7 @@
  * down at start still starts, scrapes, alerts and buffers.
  */
 import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { errorMessage, type Redactor } from '@chroma-monitor/shared';
 import { AlertStateRepository } from './alert-state-repository.js';
 import { alertCounts, databaseCapacity, serviceCapacity, type AlertCountRow, type DatabaseCapacityRow, type ServiceCapacityRow } from './capacity-queries.js';
@@ -12,6 +13,7 @@ import { databaseHistory, latestSamples, pruneHistory, serviceHistory } from './
 import { recentAlerts, type TimelineEntry } from './timeline-queries.js';
 import { ScheduleRepository } from './schedule-repository.js';
 import { databaseBuckets, serviceBuckets, type DatabaseBucket, type ServiceBucket } from './chart-queries.js';
+import { ensureEmbeddedStore } from './embedded-init.js';
 import { HistoryWriter } from './history-writer.js';
 import { migrate } from './migrations.js';
 import { OutboxRepository } from './outbox-repository.js';
@@ -28,8 +30,8 @@ export interface StoreOptions {
   bufferRows: number;
   /** Applied to every error message the store records or logs (the URL's password). */
   redactor: Redactor;
-  /** Warnings (already redacted). */
-  logger: { warn(message: string): void };
+  /** Warnings and, when given, progress lines such as the embedded store's creation (already redacted). */
+  logger: { warn(message: string): void; info?(message: string): void };
   /** Deadlines for the pg path. Defaults: connect 5 s, statement 10 s. */
   connectTimeoutMs?: number;
   statementTimeoutMs?: number;
@@ -78,6 +80,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       onIdleError: (error) => options.logger.warn(`store: idle connection lost: ${options.redactor.redact(error.message)}`),
     });
   } else {
+    await mkdir(dirname(resolve(options.dataDir)), { recursive: true });
+    await ensureEmbeddedStore(options.dataDir, options.logger);
     await mkdir(options.dataDir, { recursive: true });
     client = await createEmbeddedClient(options.dataDir);
   }

@@ -80,11 +80,15 @@ export function createPostgresClient(options: PostgresClientOptions): SqlClient 
   };
 }
 
+/**
+ * PGlite's defaults size PostgreSQL for a desktop (128 MB shared_buffers); the history needs far less.
+ * This trims ~25 % of its resident memory; it stays in the hundreds of MB (WebAssembly), see README.
+ */
+export const EMBEDDED_POSTGRESQL_CONF: readonly string[] = ['shared_buffers=16MB', 'work_mem=2MB', 'wal_buffers=1MB'];
+
 export async function createEmbeddedClient(dataDir: string): Promise<SqlClient> {
   const { PGlite } = await import('@electric-sql/pglite');
-  // PGlite's defaults size PostgreSQL for a desktop (128 MB shared_buffers); the history needs far less.
-  // This trims ~25 % of its resident memory; it stays in the hundreds of MB (WebAssembly), see README.
-  const db = new PGlite(dataDir, { postgresqlconf: ['shared_buffers=16MB', 'work_mem=2MB', 'wal_buffers=1MB'] });
+  const db = new PGlite(dataDir, { postgresqlconf: [...EMBEDDED_POSTGRESQL_CONF] });
   await db.waitReady;
   return {
     kind: 'embedded',

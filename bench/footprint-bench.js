@@ -19,7 +19,9 @@ async function pollerFootprint(hours) {
   const pollerPort = await freePort();
   writeFileSync(join(dir, 'monitor.yaml'), stringify({
     interval: '200ms', timeout: '100ms', listen: { host: '127.0.0.1', port: pollerPort },
-    targets: ['chroma-primary', 'chroma-replica', 'chroma-load-balancer', 'chroma-sync', 'chroma-metadata', 'chroma-monitor'].map((service, i) => ({ service, url: `http://127.0.0.1:${port}/t${i}/metrics` })),
+    // Services t0…t5: the farm labels each body's gauges with the service its path names, and the poller
+    // ignores series labelled with another service (so chroma-primary scraping /t0 stored no rows).
+    targets: Array.from({ length: 6 }, (_, i) => ({ service: `t${i}`, url: `http://127.0.0.1:${port}/t${i}/metrics` })),
   }));
   const poller = await start(process.execPath, [here('../poller/dist/cli.js'), 'run', '--config', join(dir, 'monitor.yaml')], /listening on/, { DATABASE_URL: db.url, SLACK_WEBHOOK_URL: '' });
   const cycles = async () => (await (await fetch(`http://127.0.0.1:${pollerPort}/status`)).json()).scheduler.cycles;

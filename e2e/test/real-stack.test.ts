@@ -16,7 +16,7 @@
  * re-sent), ChromaDB back (one message); the replica's sidecar killed
  * ("Service Down"), back (one message); stored disk rows agree with `df`.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

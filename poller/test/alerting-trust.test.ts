@@ -15,7 +15,6 @@ const config = (() => {
 })();
 const GiB = 1024 ** 3;
 const S = 1000;
-const MIN = 60 * S;
 const T = Date.parse('2026-11-24T10:00:00Z');
 
 const context: EvaluationContext = {

@@ -185,7 +185,8 @@ describe.skipIf(!chroma)('the real stack: ChromaDB servers, sidecars, Node servi
     }
     await waitForTitle('chroma-primary - Disk Critical');
     await sleep(2_000);
-    expect(titlesOf('chroma-primary')).toEqual(['chroma-primary - Disk Warning', 'chroma-primary - Disk Critical']);
+    // Only the disk story is asserted here: without a cgroup the sidecar reads the host's CPU, which other work on the machine moves.
+    expect(titlesOf('chroma-primary').filter((t) => t.includes(' - Disk '))).toEqual(['chroma-primary - Disk Warning', 'chroma-primary - Disk Critical']);
     const bodies = receiver.requests.map((r) => r.body.text as string).filter((t) => t.includes('chroma-primary - Disk'));
     for (const body of bodies) {
       expect(body).toMatch(/Increase disk size from 1GB to 2GB \(\+\$0\.25\/month\)/);

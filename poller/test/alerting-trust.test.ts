@@ -209,3 +209,14 @@ describe('ChromaDB not answering (the sidecar answers, ChromaDB does not)', () =
     ]);
   });
 });
+
+describe('no data means an absent series, not a value still being computed', () => {
+  it('CPU % null while its counter is served (its window restarting after a counter reset) never reads "no data"', () => {
+    const step = walker();
+    step(T, { cpuPercent: 50 });
+    const sent = Array.from({ length: 10 }, (_, i) => step(T + (i + 1) * S, { cpuPercent: null, served: { memory: true, cpu: true, disk: true } }).messages).flat();
+    expect(sent).toEqual([]);
+    const absent = Array.from({ length: 3 }, (_, i) => step(T + (20 + i) * S, { cpuPercent: null, served: { memory: true, cpu: false, disk: true } }).messages).flat();
+    expect(absent).toEqual(['chroma-primary - CPU No Data | CPU usage: no data for 3 scrapes; cpu alerts are paused until the target serves it again']);
+  });
+});

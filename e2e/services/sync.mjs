@@ -46,7 +46,7 @@ const server = createServer((req, res) => {
   if (req.method === 'POST' && req.url?.startsWith('/hold')) {
     const mib = Number(new URL(req.url, 'http://x').searchParams.get('mib') ?? '0');
     held = Array.from({ length: mib }, () => Buffer.alloc(1024 * 1024, 1));
-    res.writeHead(200).end(`holding ${mib} MiB\n`);
+    res.writeHead(200).end(`holding ${held.length} MiB\n`);
     return;
   }
   res.writeHead(404).end();

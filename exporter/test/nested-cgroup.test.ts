@@ -8,46 +8,17 @@
  * Needs root and writable cgroup v1 memory, cpu and cpuacct hierarchies;
  * skips with the reason elsewhere, and fails under CI=true.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExposition, type Sample } from '../../poller/src/exposition/index.js';
-import { captureOutput } from '../../test-support/captured-output.js';
+import { spawnInCgroup, stopCgroupProcess as stop, waitForCgroupOutput as waitForOutput } from '../../test-support/cgroup-process.js';
 import { cgroupSandboxUnavailable, createCgroupSandbox, type CgroupSandbox } from '../../test-support/cgroup-sandbox.js';
 import { freePort } from '../../test-support/net.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const LIMIT_BYTES = 256 * 1024 * 1024;
 const HOG_BYTES = 64 * 1024 * 1024;
-
-/** A process started by `sh`, which first writes its own pid into `procsFiles`, then execs the command. */
-function spawnInCgroup(procsFiles: string[], command: string[]): { child: ChildProcess; output: () => string; exited: Promise<void> } {
-  const moves = procsFiles.map((file) => `echo $$ > '${file}'`).join(' && ');
-  const child = spawn('/bin/sh', ['-c', `${moves} && exec "$0" "$@"`, ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exited.then(() => captureOutput(output));
-  return { child, output: () => output, exited };
-}
-
-async function waitForOutput(process: { output: () => string; exited: Promise<void> }, pattern: RegExp): Promise<void> {
-  let done = false;
-  void process.exited.then(() => (done = true));
-  for (let i = 0; i < 300 && !pattern.test(process.output()); i++) {
-    if (done) throw new Error(`process exited before ${pattern}: ${process.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  if (!pattern.test(process.output())) throw new Error(`timed out waiting for ${pattern}: ${process.output()}`);
-}
-
-async function stop(process: { child: ChildProcess; exited: Promise<void> } | undefined): Promise<void> {
-  if (!process || process.child.exitCode !== null || process.child.signalCode !== null) return;
-  process.child.kill('SIGKILL');
-  await process.exited;
-}
 
 /** What the kernel says for the parent cgroup right now. */
 function kernelReading(sandbox: CgroupSandbox) {

@@ -15,7 +15,6 @@ const config = (() => {
 })();
 const GiB = 1024 ** 3;
 const S = 1000;
-const MIN = 60 * S;
 const T = Date.parse('2026-11-24T10:00:00Z');
 
 const context: EvaluationContext = {
@@ -208,5 +207,16 @@ describe('ChromaDB not answering (the sidecar answers, ChromaDB does not)', () =
       'chroma-replica - ChromaDB Not Answering | ChromaDB on chroma-replica has not answered its heartbeat for 3 scrapes in a row, while its sidecar answers',
       'chroma-replica - ChromaDB Answering Again | ChromaDB on chroma-replica answers its heartbeat again',
     ]);
+  });
+});
+
+describe('no data means an absent series, not a value still being computed', () => {
+  it('CPU % null while its counter is served (its window restarting after a counter reset) never reads "no data"', () => {
+    const step = walker();
+    step(T, { cpuPercent: 50 });
+    const sent = Array.from({ length: 10 }, (_, i) => step(T + (i + 1) * S, { cpuPercent: null, served: { memory: true, cpu: true, disk: true } }).messages).flat();
+    expect(sent).toEqual([]);
+    const absent = Array.from({ length: 3 }, (_, i) => step(T + (20 + i) * S, { cpuPercent: null, served: { memory: true, cpu: false, disk: true } }).messages).flat();
+    expect(absent).toEqual(['chroma-primary - CPU No Data | CPU usage: no data for 3 scrapes; cpu alerts are paused until the target serves it again']);
   });
 });

@@ -126,6 +126,7 @@ describe('deriveScrape', () => {
       diskUsagePercent: null,
       diskFreeGb: null,
       diskSizeBytes: null,
+      served: { memory: false, cpu: false, disk: false },
     });
     expect(derived.cpuReadings).toEqual([]);
   });

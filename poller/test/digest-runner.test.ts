@@ -69,7 +69,7 @@ describe('capacity digest schedule', () => {
     expect(await restarted.tick()).toBe(true);
     expect(await restarted.tick()).toBe(false);
     expect(sent).toHaveLength(2);
-    expect((await db.query('SELECT last_slot FROM report_schedule')).rows[0].last_slot).toEqual(new Date('2026-12-21T09:00:00Z'));
+    expect((await db.query('SELECT last_slot FROM report_schedule')).rows[0]!.last_slot).toEqual(new Date('2026-12-21T09:00:00Z'));
   });
 
   it('the digest in Slack: 📊 header, the per-service lines, the recommended changes, no usage fields', () => {

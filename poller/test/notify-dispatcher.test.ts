@@ -100,7 +100,7 @@ describe('NotificationDispatcher on the real outbox (PostgreSQL) and a local Sla
   }
 
   /** A dispatcher whose loop runs on virtual time, plus a driver that fires its timers up to a virtual instant. */
-  function virtual(overrides: Partial<DispatcherOptions> = {}) {
+  function virtual(overrides: Partial<DispatcherOptions> & { url?: string } = {}) {
     const clock = new ManualClock(T0);
     const timers = new VirtualTimers(clock);
     const d = make({ clock, scheduler: timers, ...overrides });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redactor } from '@chroma-monitor/shared';
 import { freePort } from '../../test-support/net.js';
 import { SlackWebhookSender, StdoutSender } from '../src/notify/index.js';
-import { SlackReceiver, WEBHOOK_PATH } from './support/slack-receiver.js';
+import { SlackReceiver, WEBHOOK_PATH, type ScriptedResponse } from './support/slack-receiver.js';
 
 const message = { text: 'disk critical on chroma-primary', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*disk* 92.3%' } }] };
 
@@ -45,7 +45,7 @@ describe('SlackWebhookSender against a local receiver', () => {
     { name: 'redirect is not followed', response: { status: 302, headers: { Location: 'http://127.0.0.1:1/elsewhere' } }, expected: { ok: false, retryable: false, code: 'NOTIFY_PERMANENT', status: 302 } },
   ])('$name', async ({ response, expected }) => {
     const before = receiver.requests.length;
-    receiver.script(response);
+    receiver.script(response as ScriptedResponse);
     const result = await new SlackWebhookSender(receiver.url).send(message);
     expect(result).toMatchObject(expected);
     expect(receiver.requests.length - before).toBe(1); // got's own retries are off
@@ -123,7 +123,7 @@ describe('StdoutSender', () => {
 
   it('also takes a write function', async () => {
     const lines: string[] = [];
-    await new StdoutSender((text) => lines.push(text)).send({ text: 'hello', blocks: [] });
+    await new StdoutSender((text) => lines.push(text)).send({ text: 'hello' });
     expect(lines).toEqual(['hello\n\n']);
   });
 });

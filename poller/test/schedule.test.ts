@@ -372,3 +372,36 @@ describe('ScrapeScheduler (fake timers)', () => {
     expect(create).toThrow(message);
   });
 });
+
+describe('a wall clock corrected by a day', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: new Date('2026-11-24T10:00:00Z') });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('neither stops nor races the scrape loop: ticks run on the monotonic clock', async () => {
+    let wallOffset = 0;
+    const clock = { now: () => Date.now() + wallOffset, monotonic: () => Date.now() };
+    const starts: number[] = [];
+    const scheduler = new ScrapeScheduler({
+      targets: [{ service: 'a' }],
+      intervalMs: 30_000,
+      timeoutMs: 10_000,
+      concurrency: 1,
+      clock,
+      runTarget: async () => 'ok',
+      onCycleComplete: (_results, cycle) => void starts.push(cycle.startedAt),
+      onLoopError: () => undefined,
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(31_000);
+    wallOffset = -86_400_000; // NTP steps the wall clock back a day
+    await vi.advanceTimersByTimeAsync(90_000);
+    wallOffset = 2 * 86_400_000; // and forward two
+    await vi.advanceTimersByTimeAsync(60_000);
+    await scheduler.stop({ drainMs: 100 });
+    expect(starts).toHaveLength(7);
+  });
+});

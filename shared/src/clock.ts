@@ -5,10 +5,19 @@
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
   now(): number;
+  /**
+   * Milliseconds on a clock that never jumps (any origin), for durations and
+   * waits inside the process: a wall clock corrected by a day must not make
+   * the scrape loop wait a day. Absent: `now()` is used.
+   */
+  monotonic?(): number;
 }
 
-/** The wall clock. */
-export const systemClock: Clock = { now: () => Date.now() };
+/** The wall clock, with performance.now() for in-process durations. */
+export const systemClock: Clock = { now: () => Date.now(), monotonic: () => performance.now() };
+
+/** `clock.monotonic()` when it has one, else `clock.now()`. */
+export const monotonicOf = (clock: Clock): number => (clock.monotonic ? clock.monotonic() : clock.now());
 
 /** A clock that only moves when told to: for tests and simulations. */
 export class ManualClock implements Clock {

@@ -1,5 +1,5 @@
 export { ErrorCode, MonitorError, hasErrorCode, errorMessage } from './errors.js';
-export { type Clock, systemClock, ManualClock } from './clock.js';
+export { type Clock, systemClock, ManualClock, monotonicOf } from './clock.js';
 export { REDACTED, redactUrl, Redactor, isPathSecretUrl } from './redact.js';
 export { formsOf, isCredentialParam, MIN_SECRET_LENGTH } from './secret-forms.js';
 export { escapeControl, logLine, MAX_LOG_MESSAGE_LENGTH } from './log-line.js';

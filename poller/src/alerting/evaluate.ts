@@ -25,7 +25,7 @@ export interface ServiceObservation {
   up: boolean;
   /** Why the scrape failed, for the "service down" message. */
   error: string | null;
-  values: ValueSnapshot & { diskSizeBytes: number | null };
+  values: ValueSnapshot & { diskSizeBytes: number | null; served?: { memory: boolean; cpu: boolean; disk: boolean } };
   /** Epoch ms the values were read (the last successful scrape); null before any. */
   valuesAt: number | null;
   /** CPU throttling over the CPU window, when the exporter serves it. */
@@ -83,8 +83,10 @@ const severity = (level: AlertLevel) => (level === 'critical' ? 2 : level === 'w
  * resolves), then reads `no_data` for a key that has had data. CPU that is
  * throttled most of the window never reads lower than before.
  */
-function observe(before: AlertState, value: number | null, resource: ThresholdResource, context: EvaluationContext, cpu: CpuObservation | null) {
+function observe(before: AlertState, value: number | null, served: boolean, resource: ThresholdResource, context: EvaluationContext, cpu: CpuObservation | null) {
   if (value === null || !Number.isFinite(value)) {
+    // Served but not computable yet (CPU % before its window is spanned again): a gap, never "no data".
+    if (served) return { state: before, observed: before.level };
     const missing = before.missing + 1;
     const observed: AlertLevel = before.hasData && missing >= context.noDataAfterScrapes ? 'no_data' : before.level;
     return { state: { ...before, missing }, observed };
@@ -161,7 +163,8 @@ export function evaluateService(observation: ServiceObservation, previous: Reado
       recommendations.push(...recommendationsFor(resource, before.level, observation, context));
       continue;
     }
-    const { state: counted, observed } = observe(before, valueOf(values, resource), resource, context, observation.cpu);
+    const served = values.served?.[resource] ?? valueOf(values, resource) !== null;
+    const { state: counted, observed } = observe(before, valueOf(values, resource), served, resource, context, observation.cpu);
     const { state, decision } = decide(counted, observed, now, context.policy, 'resource');
     states.set(key, state);
     levels[resource] = state.level;

@@ -26,6 +26,12 @@ export interface ResourceValues {
   diskFreeGb: number | null;
   /** Provisioned size of the fullest watched filesystem, for disk recommendations. */
   diskSizeBytes: number | null;
+  /**
+   * Whether each resource's series was served, even when no value could be
+   * derived from it (CPU % before its window is spanned): only an absent
+   * series counts towards "no data".
+   */
+  served?: { memory: boolean; cpu: boolean; disk: boolean };
 }
 
 /** What a PostgreSQL probe reported, when the target is one. */
@@ -177,6 +183,11 @@ export function deriveScrape(
       memoryPercent: memoryPercent(index, ignored),
       cpuPercent: cpu?.cpuPercent ?? null,
       ...diskValues(index, ignored),
+      served: {
+        memory: index.all(ResourceMetric.memoryUsageRatio.name).length > 0 || index.all(ResourceMetric.memoryUsedBytes.name).length > 0,
+        cpu: index.all(ResourceMetric.cpuSecondsTotal.name).length > 0,
+        disk: index.all(ResourceMetric.diskUsageRatio.name).length > 0,
+      },
     },
     database: databaseValues(index, ignored),
     cpu: cpu && { throttledRatio: cpu.throttledRatio, demandPercent: cpu.demandPercent },

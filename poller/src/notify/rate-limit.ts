@@ -13,5 +13,6 @@ export const DEFAULT_MIN_INTERVAL_MS = 1_000;
  */
 export function earliestNextSendAt(lastSentAt: number | null, now: number, minIntervalMs: number): number {
   if (lastSentAt === null) return now;
-  return Math.max(now, lastSentAt + Math.max(0, minIntervalMs));
+  // A send time later than now (the wall clock went back) counts as now: a correction never holds messages back.
+  return Math.max(now, Math.min(lastSentAt, now) + Math.max(0, minIntervalMs));
 }

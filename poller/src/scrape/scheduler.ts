@@ -2,13 +2,14 @@
  * Runs scrape cycles every interval (SPEC §5 "Scraping"). Inside a cycle
  * each target starts at a stable offset (its rank by a hash of its service
  * name) spread evenly over the part of the interval that still leaves room
- * for its timeout, so load is even and a target is scraped at the same phase every cycle.
+ * for its timeout, so load is even and a target is scraped at the same phase
+ * every cycle.
  * Concurrency is capped with p-limit. Cycles never overlap: a tick that comes
  * while the previous cycle still runs is skipped and counted. The loop never
  * rejects: a failing runTarget is recorded on its target, not thrown.
  */
 import pLimit from 'p-limit';
-import { errorMessage, type Clock } from '@chroma-monitor/shared';
+import { errorMessage, monotonicOf, type Clock } from '@chroma-monitor/shared';
 
 /** Timer functions, injectable so loop tests can use fake timers. */
 export interface TimerPort {
@@ -165,7 +166,7 @@ export class ScrapeScheduler<T extends { service: string }, R> {
     if (this.#run) return;
     this.#run = new Run();
     this.#stats.running = true;
-    this.#nextTickAt = this.#options.clock.now();
+    this.#nextTickAt = monotonicOf(this.#options.clock);
     this.#tick(this.#run);
   }
 
@@ -222,8 +223,9 @@ export class ScrapeScheduler<T extends { service: string }, R> {
         this.#current = null;
       });
     }
-    // Ticks are planned on the interval grid, not from "now", so cycles do not drift.
-    const now = this.#options.clock.now();
+    // Ticks are planned on the interval grid, not from "now", so cycles do not drift; on the
+    // monotonic clock, so a wall clock corrected by a day neither stops the loop nor races it.
+    const now = monotonicOf(this.#options.clock);
     do this.#nextTickAt += this.#options.intervalMs;
     while (this.#nextTickAt <= now);
     this.#tickHandle = this.#timers.setTimeout(() => this.#tick(run), this.#nextTickAt - now);
@@ -232,6 +234,7 @@ export class ScrapeScheduler<T extends { service: string }, R> {
   async #runCycle(run: Run): Promise<void> {
     const { clock, intervalMs, timeoutMs } = this.#options;
     const startedAt = clock.now();
+    const startedMono = monotonicOf(clock);
     const index = this.#stats.cycles++;
     const targets = this.#targets;
     const limit = pLimit(this.#options.concurrency);
@@ -242,12 +245,12 @@ export class ScrapeScheduler<T extends { service: string }, R> {
 
     await Promise.all(
       targets.map(async (target) => {
-        const plannedAt = startedAt + (offsets.get(target.service) ?? 0);
+        const plannedAt = startedMono + (offsets.get(target.service) ?? 0);
         await this.#waitUntil(plannedAt, run);
         if (run.stopped) return;
         const result = await limit(async (): Promise<{ value: R } | null> => {
           if (run.stopped) return null; // queued behind the cap when stop() came: not started
-          lateness.push(Math.max(0, clock.now() - plannedAt));
+          lateness.push(Math.max(0, monotonicOf(clock) - plannedAt));
           // A signal per scrape: listeners the HTTP client adds die with it.
           const scrape = new AbortController();
           run.inFlight.add(scrape);
@@ -267,7 +270,7 @@ export class ScrapeScheduler<T extends { service: string }, R> {
 
     const ordered = new Map<string, R>();
     for (const target of targets) if (results.has(target.service)) ordered.set(target.service, results.get(target.service)!);
-    const durationMs = clock.now() - startedAt;
+    const durationMs = monotonicOf(clock) - startedMono;
     this.#stats.lastCycleMs = durationMs;
     this.#stats.lastCycleLatenessP99Ms = percentile(lateness, 99);
     this.#stats.lastCycleLatenessMaxMs = lateness.length ? Math.max(...lateness) : null;
@@ -285,9 +288,9 @@ export class ScrapeScheduler<T extends { service: string }, R> {
     return this.#offsets.byService;
   }
 
-  /** Resolves at `at`, or at once when the run stops. */
+  /** Resolves at `at` (monotonic ms), or at once when the run stops. */
   #waitUntil(at: number, run: Run): Promise<void> {
-    const delay = at - this.#options.clock.now();
+    const delay = at - monotonicOf(this.#options.clock);
     if (delay <= 0 || run.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const release = () => {

@@ -233,13 +233,17 @@ describe('npm start on a fresh machine', () => {
     child.stderr.on('data', (c: Buffer) => (output += c));
     try {
       let status: { services: Array<{ service: string; up: boolean }>; store: { kind: string; ok: boolean } } | null = null;
-      const deadline = Date.now() + 20_000;
+      // A first run creates the store (initdb in WebAssembly) in a child process, then opens it: up
+      // to ~30 s on this shared machine before the poller listens.
+      const deadline = Date.now() + 50_000;
       while (Date.now() < deadline) {
         status = await fetch(`http://127.0.0.1:${port}/status`).then((r) => r.json() as Promise<typeof status>, () => null);
         if (status?.services[0]?.up) break;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       expect(status).toMatchObject({ services: [{ service: 'chroma-monitor', up: true }], store: { kind: 'embedded', ok: true } });
+      expect(output).toContain(`info store: creating the embedded store in ${join(cwd, 'data')} (first run: PostgreSQL's initdb in WebAssembly, usually 15-30 s; set DATABASE_URL to use a PostgreSQL server instead)…`);
+      expect(output).toMatch(/info store: embedded store created in \d+\.\d s\n/);
     } finally {
       child.kill('SIGTERM');
       const code = await new Promise((resolve) => child.once('exit', resolve));
@@ -247,5 +251,5 @@ describe('npm start on a fresh machine', () => {
       expect(output).toContain('chroma-monitor stopped');
       await rm(cwd, { recursive: true, force: true });
     }
-  }, 40_000);
+  }, 80_000);
 });

@@ -201,7 +201,10 @@ describe('scrapeTarget against hostile targets', () => {
       });
       scheduler.start();
     });
-    expect(cycle.durationMs).toBeLessThan(intervalMs);
+    // No target holds the cycle: every scrape is bounded by its deadline. (Bounds with room for a loaded
+    // machine: the point is "bounded", not "fast"; the deadline itself is table-tested above.)
+    expect(cycle.durationMs).toBeLessThan(intervalMs + timeoutMs);
+    for (const [service, result] of cycle.results) expect(result.durationMs, service).toBeLessThan(timeoutMs + 1_000);
     const healthy = cycle.results.get('healthy');
     expect(healthy?.ok && healthy.samples).toHaveLength(10);
     const codes = Object.fromEntries([...cycle.results].map(([service, r]) => [service, r.ok ? 'ok' : r.error.code]));

@@ -3,15 +3,15 @@
  * notifier, monitor, HTTP, probe, self-monitoring and the scheduler. Returns
  * a handle whose stop() drains, flushes and closes everything it opened.
  */
-import { readFile } from 'node:fs/promises';
-import { startResourceMonitoring, createPostgresProbe, type PostgresProbe } from '@chroma-monitor/exporter';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startResourceMonitoring, createPostgresProbe, type PostgresProbe, type ResourceMonitor } from '@chroma-monitor/exporter';
 import { ErrorCode, MonitorError, Redactor, errorMessage, systemClock, type Clock, type MonitorConfig } from '@chroma-monitor/shared';
 import type { AlertNotification } from '../alerting/index.js';
-import { secretsOf } from '../config/index.js';
+import { loadCatalog, secretsOf } from '../config/index.js';
 import { renderStatusPage } from '../http/status-page.js';
 import { createHttpApp, startHttpServer, type RunningHttpServer } from '../http/http-server.js';
-import { NotificationDispatcher, SlackWebhookSender, StdoutSender } from '../notify/index.js';
-import { DEFAULT_PLAN_CATALOG, loadPlanCatalog, type PlanCatalog } from '../recommend/index.js';
+import { NotificationDispatcher, SlackWebhookSender, StdoutSender, type Sender } from '../notify/index.js';
 import { ScrapeScheduler, scrapeTarget, type ScrapeTargetSpec } from '../scrape/index.js';
 import { renderAlerts } from '../slack/index.js';
 import { openStore, type ServiceSample, type Store } from '../store/index.js';
@@ -26,6 +26,22 @@ export interface StartOptions {
   writeLog?: (line: string) => void;
   /** Alerts when no webhook is configured. Default stdout. */
   writeAlert?: (text: string) => void;
+  /**
+   * Start even when the database is unreachable, buffering history until it
+   * answers (`run --wait-for-database`). Default false: an unreachable
+   * DATABASE_URL at start is a start-up error naming it.
+   */
+  waitForDatabase?: boolean;
+}
+
+/** PGlite writes PG_VERSION when it creates a data directory. */
+async function embeddedStoreExists(dataDir: string): Promise<boolean> {
+  try {
+    await access(join(dataDir, 'PG_VERSION'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface RunningMonitor {
@@ -39,19 +55,6 @@ export interface RunningMonitor {
 
 const PROBE_PATH = '/probe/postgres';
 const SELF_HOSTS = new Set(['127.0.0.1', 'localhost']);
-
-export async function loadCatalog(config: MonitorConfig): Promise<PlanCatalog> {
-  if (!config.plansFile) return DEFAULT_PLAN_CATALOG;
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(config.plansFile, 'utf8'));
-  } catch (error) {
-    throw new MonitorError(ErrorCode.ConfigInvalid, `plans_file: cannot read ${config.plansFile}: ${errorMessage(error)}`);
-  }
-  const loaded = loadPlanCatalog(json);
-  if (!loaded.ok) throw new MonitorError(ErrorCode.ConfigInvalid, `plans_file: ${loaded.problems.join('; ')}`);
-  return loaded.catalog;
-}
 
 /** A target on this poller's own address (self-monitoring, the mounted probe): port 0 resolved, own credentials sent. */
 function scrapeSpecs(config: MonitorConfig, port: number): ScrapeTargetSpec[] {
@@ -73,23 +76,7 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
   const redactor = new Redactor(secretsOf(config));
   const logger: Logger = createLogger(redactor, clock, options.writeLog);
   const catalog = await loadCatalog(config);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, bufferRows: config.bufferRows, redactor, logger });
   const metrics = new PollerMetrics();
-  const self = startResourceMonitoring('chroma-monitor', { diskPaths: [config.databaseUrl ? process.cwd() : config.dataDir] });
-
-  const sender = config.slack.webhookUrl ? new SlackWebhookSender(config.slack.webhookUrl) : new StdoutSender(options.writeAlert);
-  const dispatcher = new NotificationDispatcher({
-    outbox: store.outbox,
-    sender,
-    render: (ns) => renderAlerts(ns as AlertNotification[], { title: config.slack.title }),
-    clock,
-    redactor,
-    logger,
-    onSent: (count, reason) => metrics.recordNotificationsSent(count, reason),
-    onFailed: (code) => metrics.recordNotificationFailed(code),
-  });
-  const monitor = new Monitor({ config, clock, store, dispatcher, metrics, catalog, redactor, logger });
-  await monitor.loadState();
 
   let probe: PostgresProbe | null = null;
   if (config.probes.postgres) {
@@ -97,8 +84,16 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
     probe = createPostgresProbe({ databaseUrl: config.probes.postgres.databaseUrl, service: probeTarget?.service ?? 'chroma-metadata', limitBytes: config.probes.postgres.limitBytes, logger });
   }
 
+  // The port first: a port in use is reported at once, before the store (seconds, or a first-run
+  // embedded store) is opened. Until the rest is wired, /healthz says 503 and /status refuses.
+  let parts: { store: Store; self: ResourceMonitor; monitor: Monitor; dispatcher: NotificationDispatcher; sender: Sender } | null = null;
   let scheduler: ScrapeScheduler<ScrapeTargetSpec, DigestedScrape> | null = null;
+  const wired = () => {
+    if (!parts) throw new MonitorError(ErrorCode.StoreUnavailable, 'chroma-monitor is starting');
+    return parts;
+  };
   const status = async (): Promise<StatusReport> => {
+    const { store, dispatcher, monitor, sender } = wired();
     const storeHealth = store.health();
     const notifier = dispatcher.health();
     const stats = scheduler?.stats();
@@ -114,6 +109,7 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
   const PAGE_HISTORY_MS = 6 * 3_600_000;
   const page = async (): Promise<string> => {
     const report = await status();
+    const { store } = wired();
     const from = clock.now() - PAGE_HISTORY_MS;
     const history = new Map<string, ServiceSample[]>();
     await Promise.all(report.services.slice(0, 50).map(async (s) => {
@@ -127,7 +123,7 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
     http = await startHttpServer(
       createHttpApp({
         auth: config.auth,
-        registries: () => [metrics.registry, self.registry],
+        registries: () => (parts ? [metrics.registry, parts.self.registry] : [metrics.registry]),
         status,
         page,
         healthy: () => scheduler?.stats().running ?? false,
@@ -137,9 +133,36 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
       config.listen.port,
     );
   } catch (error) {
-    await Promise.all([store.close(), self.stopMonitoring(), probe?.close()]);
+    await probe?.close();
     throw new MonitorError(ErrorCode.ConfigInvalid, `cannot listen on ${config.listen.host}:${config.listen.port}: ${errorMessage(error)}`, { cause: error });
   }
+
+  let store: Store;
+  try {
+    if (!config.databaseUrl && !(await embeddedStoreExists(config.dataDir))) {
+      logger.info(`creating the embedded store in ${config.dataDir} (first run only; takes about 20 s; set DATABASE_URL to use PostgreSQL instead)`);
+    }
+    store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, bufferRows: config.bufferRows, redactor, logger, requireReachable: !options.waitForDatabase });
+  } catch (error) {
+    await Promise.all([http.close(), probe?.close()]);
+    throw error;
+  }
+  const self = startResourceMonitoring('chroma-monitor', { diskPaths: [config.databaseUrl ? process.cwd() : config.dataDir] });
+
+  const sender: Sender = config.slack.webhookUrl ? new SlackWebhookSender(config.slack.webhookUrl) : new StdoutSender(options.writeAlert);
+  const dispatcher = new NotificationDispatcher({
+    outbox: store.outbox,
+    sender,
+    render: (ns) => renderAlerts(ns as AlertNotification[], { title: config.slack.title }),
+    clock,
+    redactor,
+    logger,
+    onSent: (count, reason) => metrics.recordNotificationsSent(count, reason),
+    onFailed: (code) => metrics.recordNotificationFailed(code),
+  });
+  const monitor = new Monitor({ config, clock, store, dispatcher, metrics, catalog, redactor, logger });
+  await monitor.loadState();
+  parts = { store, self, monitor, dispatcher, sender };
   const port = Number(new URL(http.url).port);
 
   scheduler = new ScrapeScheduler<ScrapeTargetSpec, DigestedScrape>({

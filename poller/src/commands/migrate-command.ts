@@ -6,7 +6,7 @@ import { ExitCode, type CommandIo } from './command-io.js';
 import { loadConfigOrReport } from './load-or-fail.js';
 
 export async function migrateCommand(file: string | undefined, io: CommandIo): Promise<ExitCode> {
-  const config = await loadConfigOrReport(file, io);
+  const config = (await loadConfigOrReport(file, io))?.config;
   if (!config) return ExitCode.Failed;
   const where = config.databaseUrl ? redactUrl(config.databaseUrl) : `embedded store in ${config.dataDir}`;
   try {

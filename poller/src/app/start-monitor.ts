@@ -93,7 +93,18 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
     return parts;
   };
   const status = async (): Promise<StatusReport> => {
-    const { store, dispatcher, monitor, sender } = wired();
+    if (!parts) {
+      // Listening already, store not open yet (a first embedded store takes seconds): say so.
+      return buildStatusReport({
+        now: clock.now(),
+        services: [],
+        database: null,
+        store: { ok: false, kind: config.databaseUrl ? 'postgres' : 'embedded', bufferedRows: 0, droppedRows: 0, lastError: 'starting: the store is being opened' },
+        notifier: { ok: true, destination: config.slack.webhookUrl ? 'slack' : 'stdout', pending: 0, lastError: null },
+        scheduler: { intervalMs: config.intervalMs, cycles: 0, skippedCycles: 0, lastCycleMs: null, lastCycleLatenessP99Ms: null },
+      });
+    }
+    const { store, dispatcher, monitor, sender } = parts;
     const storeHealth = store.health();
     const notifier = dispatcher.health();
     const stats = scheduler?.stats();

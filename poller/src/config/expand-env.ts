@@ -64,7 +64,9 @@ export function expandString(text: string, env: NodeJS.ProcessEnv, path: string,
       const value = env[name];
       const useDefault = operator === ':-' ? value === undefined || value === '' : operator === '-' ? value === undefined : false;
       if (useDefault) out += expandString(fallback, env, path, report);
-      else if (value === undefined || value === '') {
+      else if (operator === '-' && value === '') {
+        // `${NAME-default}` keeps a set-but-empty NAME empty, as the shell does.
+      } else if (value === undefined || value === '') {
         const paths = report.unset.get(name) ?? [];
         paths.push(path);
         report.unset.set(name, paths);

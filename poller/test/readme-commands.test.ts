@@ -28,11 +28,14 @@ export function readmeTestCommands(markdown: string): string[] {
   return blocks.flatMap((block) => block.split('\n').map((line) => line.replace(/\s+#.*$/, '').trim()).filter((line) => line && !line.startsWith('#')));
 }
 
-/** The checkout as a clone would get it, plus uncommitted and untracked (not ignored) files, so the test sees the working tree. */
+/**
+ * The checkout as a clone gets it, plus uncommitted edits of tracked files so the test sees the
+ * working tree. Untracked files stay out: a user's own monitor.yaml or data/ is not the repository.
+ */
 async function freshClone(into: string): Promise<string> {
   const repo = join(into, 'repo');
   await run('git', ['clone', '--quiet', '--no-hardlinks', ROOT, repo]);
-  const { stdout } = await run('git', ['ls-files', '-z', '--modified', '--others', '--exclude-standard'], { cwd: ROOT });
+  const { stdout } = await run('git', ['ls-files', '-z', '--modified'], { cwd: ROOT });
   for (const path of stdout.split('\0').filter(Boolean)) {
     mkdirSync(dirname(join(repo, path)), { recursive: true });
     try {

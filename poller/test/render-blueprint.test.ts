@@ -4,12 +4,15 @@
  * stack needs: six services, all scraped over the private network, no
  * public ChromaDB, the user's own code marked, the README in agreement.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, STACK_EXPORTER_PORT } from '../src/config/index.js';
-import { emptyWorkDir, freePort, spawnNode } from '../../test-support/net.js';
+import { emptyWorkDir, freePort, spawnNode, testEnv } from '../../test-support/net.js';
+import { requireTool } from '../../test-support/tools.js';
 import { createTestDatabase, type TestDatabase } from '../../test-support/postgres.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -220,5 +223,17 @@ describe('README and render.yaml agree', () => {
     const expected = [...blueprint.services.map((s) => `${s.name} ${s.type}`), ...blueprint.databases.map((d) => `${d.name} database`)];
     expect(rows.sort()).toEqual(expected.sort());
     for (const key of ['MONITOR_TARGETS', 'SLACK_WEBHOOK_URL', 'RESOURCE_CHECK_INTERVAL', '/etc/secrets/monitor.yaml']) expect(section).toContain(key);
+  });
+});
+
+const dockerCompose = requireTool('docker-compose', 'docker-compose');
+describe.skipIf(!dockerCompose)('docker-compose.yml beside a local PostgreSQL', () => {
+  it('`docker-compose config` prints no warning, and no service publishes the host’s PostgreSQL port 5432', async () => {
+    const { stdout, stderr } = await promisify(execFile)(dockerCompose!, ['-f', `${ROOT}docker-compose.yml`, 'config'], { cwd: emptyWorkDir(), env: testEnv() });
+    expect(stderr).toBe('');
+    const services = (parse(stdout) as { services: Record<string, { ports?: Array<string | { published?: string | number; host_ip?: string }> }> }).services;
+    const published = Object.entries(services).flatMap(([name, s]) => (s.ports ?? []).map((p) => `${name} ${typeof p === 'string' ? p.split(':').at(-2) : String(p.published)}`));
+    expect(published.filter((p) => p.endsWith(' 5432'))).toEqual([]);
+    expect(published.length).toBeGreaterThan(0);
   });
 });

@@ -4,6 +4,7 @@
 // traffic and chroma-monitor could not scrape it; the exporter's :9464 is the port it listens on.
 //
 // This placeholder only logs once a minute. Run locally: node deploy/examples/sync.js
+import { clearInterval, setInterval } from 'node:timers';
 import { startResourceMonitoring } from '@chroma-monitor/exporter';
 
 const monitor = startResourceMonitoring('chroma-sync', {

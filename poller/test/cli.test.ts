@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, spawnNode, testEnv } from '../../test-support/net.js';
+import { freePort, spawnNode } from '../../test-support/net.js';
 import { createTestDatabase, type TestDatabase } from '../../test-support/postgres.js';
 import { ControllableExporter } from './support/controllable-exporter.js';
 import { SlackReceiver, WEBHOOK_PATH } from './support/slack-receiver.js';

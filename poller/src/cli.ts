@@ -5,13 +5,14 @@ import { errorMessage } from '@chroma-monitor/shared';
 import { checkConfigCommand } from './commands/check-config-command.js';
 import { COMMAND, ExitCode, processIo, type CommandIo } from './commands/command-io.js';
 import { migrateCommand } from './commands/migrate-command.js';
+import { reportCommand } from './commands/report-command.js';
 import { rulesCommand } from './commands/rules-command.js';
 import { runCommand } from './commands/run-command.js';
 import { scrapeCommand } from './commands/scrape-command.js';
 import { testAlertCommand } from './commands/test-alert-command.js';
 import { USAGE } from './commands/usage.js';
 
-const COMMANDS = ['run', 'check-config', 'migrate', 'test-alert', 'scrape', 'rules'] as const;
+const COMMANDS = ['run', 'check-config', 'migrate', 'test-alert', 'scrape', 'rules', 'report'] as const;
 
 function usageError(io: CommandIo, message: string): ExitCode {
   io.stderr(`${COMMAND}: ${message}\n\n${USAGE}`);
@@ -37,6 +38,8 @@ export async function main(argv: string[], io: CommandIo, stopSignal: Promise<vo
         level: { type: 'string' },
         stdout: { type: 'boolean' },
         'wait-for-database': { type: 'boolean' },
+        since: { type: 'string' },
+        format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -57,6 +60,8 @@ export async function main(argv: string[], io: CommandIo, stopSignal: Promise<vo
       return migrateCommand(values.config, io);
     case 'rules':
       return rulesCommand(values.config, values.out, io);
+    case 'report':
+      return reportCommand({ config: values.config, since: values.since, format: values.format }, io);
     case 'test-alert':
       return testAlertCommand({ ...values }, io);
     case 'scrape':

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Cooldowns, Level } from '@chroma-monitor/shared';
-import { decide, decideServiceUp, initialAlertState, levelFor, reviveAlertState, type AlertKind, type AlertState } from '../src/alerting/index.js';
+import { decide, decideServiceUp, initialAlertState, levelFor, reviveAlertState, type AlertKind, type AlertPolicy, type AlertState } from '../src/alerting/index.js';
 
 const H = 3_600_000;
 const T = Date.parse('2026-11-24T00:00:00Z');
 const COOLDOWNS: Cooldowns = { warningMs: 6 * H, criticalRepeatMs: H, databaseMs: 24 * H };
+/** The cooldown rules alone: resolve at once, flap detection out of the way (their own tables are in alerting-damping.test.ts). */
+const POLICY: AlertPolicy = { cooldowns: COOLDOWNS, resolveAfterMs: 0, flapping: { maxChanges: 1000, windowMs: 10 * 60_000, stableForMs: 10 * 60_000 } };
 
 describe('levelFor', () => {
   const th = { warning: 80, critical: 95 };
@@ -29,7 +31,7 @@ describe('levelFor', () => {
 function run(steps: Array<[number, Level]>, kind: AlertKind = 'resource', start: AlertState = initialAlertState(T)) {
   let state = start;
   return steps.map(([at, level]) => {
-    const result = decide(state, level, T + at, COOLDOWNS, kind);
+    const result = decide(state, level, T + at, POLICY, kind);
     state = result.state;
     return result.decision.send ? result.decision.reason : `(${result.decision.reason})`;
   });
@@ -53,7 +55,7 @@ describe('decide', () => {
   it('critical_repeat 0 reminds at every check', () => {
     let state = initialAlertState(T);
     const reasons = [0, 30_000, 60_000].map((at) => {
-      const r = decide(state, 'critical', T + at, { ...COOLDOWNS, criticalRepeatMs: 0 }, 'resource');
+      const r = decide(state, 'critical', T + at, { ...POLICY, cooldowns: { ...COOLDOWNS, criticalRepeatMs: 0 } }, 'resource');
       state = r.state;
       return r.decision.reason;
     });
@@ -68,9 +70,9 @@ describe('decide', () => {
   });
 
   it('survives a JSON round trip (restart) without re-sending', () => {
-    const first = decide(initialAlertState(T), 'warning', T, COOLDOWNS, 'resource');
+    const first = decide(initialAlertState(T), 'warning', T, POLICY, 'resource');
     const revived = reviveAlertState(JSON.parse(JSON.stringify(first.state)), T + H);
-    expect(decide(revived, 'warning', T + H, COOLDOWNS, 'resource').decision).toEqual({ send: false, reason: 'unchanged' });
+    expect(decide(revived, 'warning', T + H, POLICY, 'resource').decision).toEqual({ send: false, reason: 'unchanged' });
   });
 });
 
@@ -78,7 +80,7 @@ describe('service down', () => {
   it('fires on the third failure in a row, once, and resolves on the first success', () => {
     let state = initialAlertState(T);
     const outcomes = [false, false, false, false, true, true].map((up, i) => {
-      const r = decideServiceUp(state, up, T + i * 30_000, COOLDOWNS);
+      const r = decideServiceUp(state, up, T + i * 30_000, POLICY);
       state = r.state;
       return r.decision.send ? r.decision.reason : '-';
     });
@@ -88,7 +90,7 @@ describe('service down', () => {
   it('a target flapping up/down every cycle never fires', () => {
     let state = initialAlertState(T);
     const sent = Array.from({ length: 20 }, (_, i) => {
-      const r = decideServiceUp(state, i % 2 === 0, T + i * 30_000, COOLDOWNS);
+      const r = decideServiceUp(state, i % 2 === 0, T + i * 30_000, POLICY);
       state = r.state;
       return r.decision.send;
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '@chroma-monitor/shared';
-import { evaluateService, testNotification, type AlertState, type EvaluationContext, type ServiceObservation } from '../src/alerting/index.js';
+import { alertPolicy, evaluateService, testNotification, type AlertState, type EvaluationContext, type ServiceObservation } from '../src/alerting/index.js';
 import { DEFAULT_PLAN_CATALOG } from '../src/recommend/index.js';
 
 const config = (() => {
@@ -13,7 +13,9 @@ const T = Date.parse('2026-11-24T10:00:00Z');
 
 const context: EvaluationContext = {
   thresholds: config.thresholds,
-  cooldowns: config.cooldowns,
+  // Resolve at once: these tables are about levels and messages; resolve_after has its own tests.
+  policy: { ...alertPolicy(config), resolveAfterMs: 0 },
+  noDataAfterScrapes: 3,
   catalog: DEFAULT_PLAN_CATALOG,
   plan: 'starter',
   diskBytes: 10 * GiB,
@@ -23,7 +25,7 @@ const context: EvaluationContext = {
 };
 
 function observe(at: number, values: Partial<ServiceObservation['values']>, up = true): ServiceObservation {
-  return { service: 'chroma-primary', now: at, up, error: up ? null : 'connection refused', values: { memoryPercent: 50, cpuPercent: 20, diskUsagePercent: 40, diskFreeGb: 6, diskSizeBytes: 10 * GiB, ...values }, database: null };
+  return { service: 'chroma-primary', now: at, up, error: up ? null : 'connection refused', values: { memoryPercent: 50, cpuPercent: 20, diskUsagePercent: 40, diskFreeGb: 6, diskSizeBytes: 10 * GiB, ...values }, valuesAt: up ? at : null, cpu: null, database: null };
 }
 
 describe('evaluateService', () => {
@@ -61,13 +63,13 @@ describe('evaluateService', () => {
     expect(back.notifications.map((n) => n.title)).toEqual(['chroma-primary - Service Recovered', 'chroma-primary - Memory Resolved']);
   });
 
-  it('database size and the free tier expiry (7 days before)', () => {
+  it('fault: two database messages in one check — size warning and free tier expiring in 6 days go out as ONE message', () => {
     const probeContext = { ...context, plan: 'free', probe: { limitBytes: GiB, expires: '2026-11-30' } };
     const observation = { ...observe(T, {}), service: 'chroma-metadata', values: { memoryPercent: null, cpuPercent: null, diskUsagePercent: null, diskFreeGb: null, diskSizeBytes: null }, database: { sizeBytes: 0.8 * GiB, limitBytes: GiB, connections: 4 } };
     const result = evaluateService(observation, new Map(), probeContext);
     expect(result.levels.database).toBe('warning');
-    expect(result.notifications.map((n) => n.title)).toEqual(['chroma-metadata - Database Warning', 'chroma-metadata - Database Free Tier Expiring']);
-    expect(result.notifications[1]!.summary).toBe('The free PostgreSQL tier ends on 2026-11-30, in 6 days');
+    expect(result.notifications.map((n) => n.title)).toEqual(['chroma-metadata - Database Warning']);
+    expect(result.notifications[0]!.summary).toBe('Database size WARNING: 0.80GB of 1.0GB (80.0%)\nThe free PostgreSQL tier ends on 2026-11-30, in 6 days');
   });
 
   it('test notifications are marked', () => {

@@ -62,7 +62,7 @@ describe('chroma-monitor CLI', () => {
     expect(code).toBe(1);
     const lines = output.trim().split('\n');
     expect(lines).toEqual([
-      'colour: unknown key (expected one of: interval, timeout, concurrency, body_limit, sample_limit, listen, database_url, data_dir, retention, buffer_rows, slack, thresholds, cooldowns, targets, probes, auth, plans_file)',
+      'colour: unknown key (expected one of: interval, timeout, concurrency, body_limit, sample_limit, listen, database_url, data_dir, retention, buffer_rows, slack, thresholds, cooldowns, targets, probes, auth, plans_file, resolve_after, cpu_window, no_data_after, flapping)',
       'timeout: must be less than interval (20000ms >= 10000ms)',
       'slack.webhook_url: must be an https URL (http is accepted only for 127.0.0.1 or localhost)',
       'database_url: must be a postgres:// or postgresql:// URL',
@@ -71,7 +71,7 @@ describe('chroma-monitor CLI', () => {
       'cooldowns.warning: "soon" is not a duration (use a number and one of ms, s, m, h, d, w: "30s", "6h", "1d")',
       'targets[0].url: must be an http or https URL, got "ftp:…"',
       'targets[1].service: duplicate service "a" (also targets[0])',
-      'targets[1].plan: unknown plan "gold" (known: starter, standard, pro, pro_plus, free, basic_256mb)',
+      'targets[1].plan: unknown plan "gold" (known: starter, standard, pro, pro_plus, pro_max, pro_ultra, free, basic_256mb, basic_1gb, basic_4gb, pro_4gb, pro_8gb, pro_16gb, pro_32gb)',
       'targets[2].service: is required',
       'targets[2].disk: "10 gigs" is not a size (use a number and one of B, KB, MB, GB, TB, KiB, MiB, GiB, TiB: "800MiB", "10GiB")',
       'probes.postgres.database_url: is required',

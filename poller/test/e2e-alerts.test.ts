@@ -51,6 +51,7 @@ describe('alerts end to end: poller process, real exporter, local Slack receiver
     await writeFile(configFile, stringify({
       interval: '1s',
       timeout: '500ms',
+      resolve_after: '0s', // these tests are about delivery and restarts; flap damping has its own
       listen: { host: '127.0.0.1', port: pollerPort },
       targets: [{ service: 'chroma-primary', url: exporter.url, plan: 'starter', disk: '10GiB' }],
     }));

@@ -35,7 +35,7 @@ describe('database at its size limit: inserts fail, a critical still goes out', 
     exporter.memoryPercent = 97;
     const logs: string[] = [];
     const poller = await startMonitor(
-      configFrom({ interval: '1s', timeout: '500ms', database_url: db.url, listen: { host: '127.0.0.1', port: 0 }, slack: { webhook_url: receiver.url }, targets: [{ service: 'chroma-primary', url: exporter.url, plan: 'starter' }] }),
+      configFrom({ interval: '1s', timeout: '500ms', resolve_after: '0s', database_url: db.url, listen: { host: '127.0.0.1', port: 0 }, slack: { webhook_url: receiver.url }, targets: [{ service: 'chroma-primary', url: exporter.url, plan: 'starter' }] }),
       { writeLog: (line) => logs.push(line) },
     );
     try {
@@ -138,7 +138,7 @@ describe('crash at each step of sending (SIGKILL), and SIGTERM mid-cycle', () =>
     exporter = await new ControllableExporter('chroma-primary').start();
     receiver = await new SlackReceiver().start();
     configFile = join(dir, 'monitor.yaml');
-    await writeFile(configFile, stringify({ interval: '1s', timeout: '500ms', listen: { host: '127.0.0.1', port: await freePort() }, targets: [{ service: 'chroma-primary', url: exporter.url, plan: 'starter' }] }));
+    await writeFile(configFile, stringify({ interval: '1s', timeout: '500ms', resolve_after: '0s', listen: { host: '127.0.0.1', port: await freePort() }, targets: [{ service: 'chroma-primary', url: exporter.url, plan: 'starter' }] }));
   });
   afterAll(async () => {
     if (poller) await kill('SIGTERM');

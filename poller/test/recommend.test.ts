@@ -11,9 +11,11 @@ describe('plan recommendations', () => {
     { name: 'memory on Starter → Standard', input: { service: 'chroma-primary', resource: 'memory', percent: 96, plan: 'starter' }, expected: ['Upgrade chroma-primary from Starter ($7/month, 512 MB) to Standard ($25/month, 2 GB): +$18/month'] },
     { name: 'CPU on Starter → Standard', input: { service: 'chroma-replica', resource: 'cpu', percent: 85, plan: 'starter' }, expected: ['Upgrade chroma-replica from Starter ($7/month, 0.5 CPU) to Standard ($25/month, 1 CPU): +$18/month'] },
     { name: 'CPU load that needs two steps skips Standard', input: { service: 's', resource: 'cpu', percent: 190, plan: 'starter' }, expected: ['Upgrade s from Starter ($7/month, 0.5 CPU) to Pro ($85/month, 2 CPU): +$78/month'] },
-    { name: 'already on the largest plan', input: { service: 's', resource: 'memory', percent: 97, plan: 'pro_plus' }, expected: ['s is already on Pro Plus, the largest plan: add an instance or reduce memory use'] },
-    { name: 'even the largest plan is not enough', input: { service: 's', resource: 'memory', percent: 1500, plan: 'starter' }, expected: ['Upgrade s from Starter ($7/month, 512 MB) to Pro Plus ($175/month, 8 GB): +$168/month', 'Even Pro Plus stays above 80% memory at this load: also add an instance'] },
-    { name: 'unknown plan', input: { service: 's', resource: 'memory', percent: 90, plan: null }, expected: ['Upgrade s to a plan with more memory (plan unknown: set targets[].plan to get a priced recommendation)'] },
+    { name: 'fault: Pro Plus at 95 % memory is not "the largest plan": Pro Max (16 GB)', input: { service: 's', resource: 'memory', percent: 95, plan: 'pro_plus' }, expected: ['Upgrade s from Pro Plus ($175/month, 8 GB) to Pro Max ($225/month, 16 GB): +$50/month'] },
+    { name: 'CPU skips a larger plan with the same CPU (Pro Plus → Pro Ultra, not Pro Max)', input: { service: 's', resource: 'cpu', percent: 90, plan: 'pro_plus' }, expected: ['Upgrade s from Pro Plus ($175/month, 4 CPU) to Pro Ultra ($450/month, 8 CPU): +$275/month'] },
+    { name: 'already on the largest plan', input: { service: 's', resource: 'memory', percent: 97, plan: 'pro_ultra' }, expected: ['s is already on Pro Ultra, the largest plan: add an instance or reduce memory use'] },
+    { name: 'even the largest plan is not enough', input: { service: 's', resource: 'memory', percent: 6000, plan: 'starter' }, expected: ['Upgrade s from Starter ($7/month, 512 MB) to Pro Ultra ($450/month, 32 GB): +$443/month', 'Even Pro Ultra stays above 80% memory at this load: also add an instance'] },
+    { name: 'unknown plan', input: { service: 's', resource: 'memory', percent: 90, plan: null }, expected: ['Give s more memory; set its plan in the config (targets[].plan: starter, standard, pro, pro_plus, pro_max, pro_ultra) to get a priced recommendation'] },
   ] as const)('$name', ({ input, expected }) => {
     expect(recommendPlan({ ...input, warningPercent: 80 }, CATALOG)).toEqual(expected);
   });
@@ -75,9 +77,9 @@ describe('forecast', () => {
 
 describe('plan catalog', () => {
   it('the built-in catalog names its date and source', () => {
-    expect(CATALOG.asOf).toBe('2026-11-01');
+    expect(CATALOG.asOf).toBe('2026-11-29');
     expect(CATALOG.source).toBe('https://render.com/pricing');
-    expect(planNames(CATALOG)).toEqual(['starter', 'standard', 'pro', 'pro_plus', 'free', 'basic_256mb']);
+    expect(planNames(CATALOG)).toEqual(['starter', 'standard', 'pro', 'pro_plus', 'pro_max', 'pro_ultra', 'free', 'basic_256mb', 'basic_1gb', 'basic_4gb', 'pro_4gb', 'pro_8gb', 'pro_16gb', 'pro_32gb']);
   });
 
   it('an override is validated with every problem listed', () => {

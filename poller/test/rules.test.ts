@@ -88,6 +88,44 @@ tests:
             exp_annotations:
               summary: chroma-primary - CPU Critical
               description: 'CPU usage CRITICAL: 96% (threshold 95%)'
+  - name: resolve_after is keep_firing_for — a critical that drops under its threshold keeps firing 1m (flap damping)
+    interval: 15s
+    input_series:
+      - series: 'resource_memory_usage_ratio{service="chroma-primary",job="chroma",instance="a"}'
+        values: '0.97 0.97 0.1 0.97 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1'
+    alert_rule_test:
+      - eval_time: 30s
+        alertname: MemoryCritical
+        exp_alerts:
+          - exp_labels: { severity: critical, resource: memory, service: chroma-primary, job: chroma, instance: a }
+            exp_annotations:
+              summary: chroma-primary - Memory Critical
+              description: 'Memory usage CRITICAL: 97% (threshold 95%)'
+      - eval_time: 105s
+        alertname: MemoryCritical
+        exp_alerts:
+          - exp_labels: { severity: critical, resource: memory, service: chroma-primary, job: chroma, instance: a }
+            exp_annotations:
+              summary: chroma-primary - Memory Critical
+              description: 'Memory usage CRITICAL: 97% (threshold 95%)'
+      - eval_time: 120s
+        alertname: MemoryCritical
+        exp_alerts: []
+  - name: CPU throttled most of the window
+    interval: 15s
+    input_series:
+      - series: 'resource_cpu_periods_total{service="chroma-primary",job="chroma",instance="a"}'
+        values: '0+150x20'
+      - series: 'resource_cpu_throttled_periods_total{service="chroma-primary",job="chroma",instance="a"}'
+        values: '0+135x20'
+    alert_rule_test:
+      - eval_time: 3m
+        alertname: CPUThrottled
+        exp_alerts:
+          - exp_labels: { severity: warning, resource: cpu, service: chroma-primary, job: chroma, instance: a }
+            exp_annotations:
+              summary: chroma-primary - CPU Throttled
+              description: 'Throttled in 90% of CPU periods: the service wants more CPU than its limit.'
 `;
 
 describe('chroma-monitor rules', () => {

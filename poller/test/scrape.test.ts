@@ -150,7 +150,7 @@ describe('scrapeTarget against hostile targets', () => {
     const result = await scrape('/empty');
     expect(result.ok && result.samples).toEqual([]);
     expect(result.ok && result.bytes).toBe(0);
-    expect(deriveScrape([], 'svc', 0, null).values.memoryPercent).toBeNull();
+    expect(deriveScrape([], 'svc', 0, [], 60_000).values.memoryPercent).toBeNull();
   });
 
   it.each([
@@ -161,7 +161,7 @@ describe('scrapeTarget against hostile targets', () => {
     if (!result.ok) throw new Error(result.error.message);
     // The scraper passes the claim through untouched; reading only the configured service's series is what stops it.
     expect(result.samples.some((s) => s.labels.service === 'chroma-primary' && s.value === 0.99)).toBe(true);
-    expect(deriveScrape(result.samples, 'chroma-replica', 0, null).values.memoryPercent).toBe(memoryPercent);
+    expect(deriveScrape(result.samples, 'chroma-replica', 0, [], 60_000).values.memoryPercent).toBe(memoryPercent);
   });
 
   it('one cycle over every behaviour: the healthy target is intact and the cycle ends within the interval', async () => {

@@ -13,12 +13,13 @@ export {
 } from './metric-names.js';
 export { isAuthorized, authChallenge } from './http-auth.js';
 export { listenHttp, closeHttp } from './http-listen.js';
-export { RESOURCES, type Resource, LEVELS, type Level, levelSeverity, isLevel, isResource } from './types.js';
+export { RESOURCES, type Resource, LEVELS, type Level, type AlertLevel, levelSeverity, isLevel, isAlertLevel, isResource } from './types.js';
 export type {
   PercentThresholds,
   ByteThresholds,
   Thresholds,
   Cooldowns,
+  AlertTuning,
   TargetConfig,
   PostgresProbeConfig,
   HttpAuthConfig,

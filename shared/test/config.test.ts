@@ -57,7 +57,7 @@ describe('parseConfig', () => {
   });
 
   it.each([
-    { name: 'unknown top-level key', raw: { intervall: '30s' }, expected: 'intervall: unknown key (expected one of: interval, timeout, concurrency, body_limit, sample_limit, listen, database_url, data_dir, retention, buffer_rows, slack, thresholds, cooldowns, targets, probes, auth, plans_file)' },
+    { name: 'unknown top-level key', raw: { intervall: '30s' }, expected: 'intervall: unknown key (expected one of: interval, timeout, concurrency, body_limit, sample_limit, listen, database_url, data_dir, retention, buffer_rows, slack, thresholds, cooldowns, targets, probes, auth, plans_file, resolve_after, cpu_window, no_data_after, flapping)' },
     { name: 'unknown nested key', raw: { thresholds: { memory: { warn: 70 } } }, expected: 'thresholds.memory.warn: unknown key (expected one of: warning, critical)' },
     { name: 'bad duration', raw: { interval: '30 seconds' }, expected: 'interval: "30 seconds" is not a duration (use a number and one of ms, s, m, h, d, w: "30s", "6h", "1d")' },
     { name: 'duration as a number', raw: { retention: 30 }, expected: 'retention: must be a duration string like "30s", "6h" or "1d"' },
@@ -79,6 +79,15 @@ describe('parseConfig', () => {
     { name: 'probe without database url', raw: { probes: { postgres: { limit: '1GiB' } } }, expected: 'probes.postgres.database_url: is required' },
     { name: 'impossible expiry date', raw: { probes: { postgres: { database_url: DB, expires: '2026-02-30' } } }, expected: 'probes.postgres.expires: must be a date written YYYY-MM-DD' },
     { name: 'auth with both kinds', raw: { auth: { bearer_token: 'abcd', username: 'u', password: 'p' } }, expected: 'auth: use either bearer_token or username and password, not both' },
+    { name: 'fault: a database warning of 0B (once hung the poller)', raw: { thresholds: { database_size: { warning: '0B' } } }, expected: 'thresholds.database_size.warning: must be greater than 0' },
+    { name: 'a provisioned disk of 0', raw: { targets: [{ service: 'a', url: 'http://a/m', disk: '0GiB' }] }, expected: 'targets[0].disk: must be greater than 0' },
+    { name: 'a probe limit of 0', raw: { probes: { postgres: { database_url: DB, limit: '0B' } } }, expected: 'probes.postgres.limit: must be greater than 0' },
+    { name: 'a percent threshold of 0', raw: { thresholds: { disk: { warning: 0 } } }, expected: 'thresholds.disk.warning: must be a number greater than 0 and at most 100, got 0' },
+    { name: 'a negative percent threshold', raw: { thresholds: { memory: { warning: -5 } } }, expected: 'thresholds.memory.warning: must be a number greater than 0 and at most 100, got -5' },
+    { name: 'a cpu_window of 0', raw: { cpu_window: '0s' }, expected: 'cpu_window: must be greater than 0' },
+    { name: 'no_data_after of 0 scrapes', raw: { no_data_after: 0 }, expected: 'no_data_after: must be an integer at least 1 and at most 1000, got 0' },
+    { name: 'flapping with an unknown key', raw: { flapping: { changes: 3 } }, expected: 'flapping.changes: unknown key (expected one of: max_changes, window, stable_for)' },
+    { name: 'flapping max_changes of 1', raw: { flapping: { max_changes: 1 } }, expected: 'flapping.max_changes: must be an integer at least 2 and at most 1000, got 1' },
     { name: 'auth user without password', raw: { auth: { username: 'u' } }, expected: 'auth: needs bearer_token, or both username and password' },
   ])('$name', ({ raw, expected }) => {
     expect(problemsOf(raw)).toEqual([expected]);

@@ -4,12 +4,14 @@
  * states, values, history and `now` in; states and notifications out. It
  * hands notifications back and never imports a notifier (STYLE.md point 1).
  */
-import { BYTES_PER_GB, type Cooldowns, type Level, type Thresholds } from '@chroma-monitor/shared';
-import { recommendDatabase, recommendDisk, recommendPlan, type PlanCatalog, type Point } from '../recommend/index.js';
+import type { AlertLevel, Level, Thresholds } from '@chroma-monitor/shared';
+import type { PlanCatalog, Point } from '../recommend/index.js';
 import { alertKey, initialAlertState, type AlertState } from './alert-state.js';
-import { decide, decideServiceUp, DOWN_AFTER_FAILURES, type Decision } from './decide.js';
+import { evaluateDatabase } from './evaluate-database.js';
+import { decide, decideServiceUp, DOWN_AFTER_FAILURES, type AlertPolicy, type Decision } from './decide.js';
 import { levelFor } from './levels.js';
-import { alertTitle, resourceSummary, type AlertNotification, type AlertSubject, type ValueSnapshot } from './notification.js';
+import { alertTitle, type AlertNotification, type AlertSubject, type ValueSnapshot } from './notification.js';
+import { recommendationsFor, resourceMessage, type CpuObservation } from './resource-messages.js';
 
 export interface DatabaseObservation {
   sizeBytes: number;
@@ -24,12 +26,18 @@ export interface ServiceObservation {
   /** Why the scrape failed, for the "service down" message. */
   error: string | null;
   values: ValueSnapshot & { diskSizeBytes: number | null };
+  /** Epoch ms the values were read (the last successful scrape); null before any. */
+  valuesAt: number | null;
+  /** CPU throttling over the CPU window, when the exporter serves it. */
+  cpu: CpuObservation | null;
   database: DatabaseObservation | null;
 }
 
 export interface EvaluationContext {
   thresholds: Thresholds;
-  cooldowns: Cooldowns;
+  policy: AlertPolicy;
+  /** Successful scrapes without a resource's series before it goes to `no_data`. */
+  noDataAfterScrapes: number;
   catalog: PlanCatalog;
   /** The target's plan key and provisioned disk (config). */
   plan: string | null;
@@ -42,19 +50,47 @@ export interface EvaluationContext {
   databaseSizeHistory: readonly Point[];
 }
 
+export type ServiceLevels = Record<'memory' | 'cpu' | 'disk' | 'database', AlertLevel>;
+
 export interface Evaluation {
   /** The new state of every key of this service (only this service's keys: callers merge). */
   states: Map<string, AlertState>;
   notifications: AlertNotification[];
-  levels: Record<'memory' | 'cpu' | 'disk' | 'database', Level>;
+  levels: ServiceLevels;
   /** Recommendations for every resource not ok (for /status and the page), even when nothing is sent. */
   recommendations: string[];
   databaseRecommendations: string[];
 }
 
-/** Days before a free tier's end when the expiry warning goes out. */
-export const EXPIRY_WARNING_DAYS = 7;
-const DAY_MS = 86_400_000;
+/** A throttled share at or above this keeps a CPU alert from resolving: the service is starved, not fine. */
+export const STARVED_THROTTLED_RATIO = 0.5;
+
+const RESOURCES = ['memory', 'cpu', 'disk'] as const;
+type ThresholdResource = (typeof RESOURCES)[number];
+
+const valueOf = (values: ValueSnapshot, resource: ThresholdResource) =>
+  resource === 'memory' ? values.memoryPercent : resource === 'cpu' ? values.cpuPercent : values.diskUsagePercent;
+
+const severity = (level: AlertLevel) => (level === 'critical' ? 2 : level === 'warning' ? 1 : 0);
+
+/**
+ * The level observed for a resource at a successful scrape. A missing value
+ * keeps the level for `noDataAfter - 1` scrapes (a gap neither fires nor
+ * resolves), then reads `no_data` for a key that has had data. CPU that is
+ * throttled most of the window never reads lower than before.
+ */
+function observe(before: AlertState, value: number | null, resource: ThresholdResource, context: EvaluationContext, cpu: CpuObservation | null) {
+  if (value === null || !Number.isFinite(value)) {
+    const missing = before.missing + 1;
+    const observed: AlertLevel = before.hasData && missing >= context.noDataAfterScrapes ? 'no_data' : before.level;
+    return { state: { ...before, missing }, observed };
+  }
+  let observed: AlertLevel = levelFor(value, context.thresholds[resource], before.level);
+  const starved = resource === 'cpu' && cpu?.throttledRatio !== null && cpu?.throttledRatio !== undefined && cpu.throttledRatio >= STARVED_THROTTLED_RATIO;
+  if (starved && severity(observed) < severity(before.level)) observed = before.level;
+  const state = before.missing === 0 && before.hasData ? before : { ...before, missing: 0, hasData: true };
+  return { state, observed };
+}
 
 export function evaluateService(observation: ServiceObservation, previous: ReadonlyMap<string, AlertState>, context: EvaluationContext): Evaluation {
   const { service, now, values } = observation;
@@ -65,80 +101,67 @@ export function evaluateService(observation: ServiceObservation, previous: Reado
     const key = alertKey(service, resource);
     return states.get(key) ?? previous.get(key) ?? initialAlertState(now);
   };
-  const snapshot: ValueSnapshot = { memoryPercent: values.memoryPercent, cpuPercent: values.cpuPercent, diskUsagePercent: values.diskUsagePercent, diskFreeGb: values.diskFreeGb };
-  const emit = (resource: AlertSubject, key: string, decision: Decision, level: Level, summary: string, recommendations: string[]) => {
+  const staleAgeMs = !observation.up && observation.valuesAt !== null ? Math.max(0, now - observation.valuesAt) : undefined;
+  const snapshot: ValueSnapshot = {
+    memoryPercent: values.memoryPercent,
+    cpuPercent: values.cpuPercent,
+    diskUsagePercent: values.diskUsagePercent,
+    diskFreeGb: values.diskFreeGb,
+    ...(staleAgeMs !== undefined ? { staleAgeMs } : {}),
+  };
+  const emit = (resource: AlertSubject, key: string, decision: Decision, level: AlertLevel, title: string, summary: string, recommendations: string[]) => {
     if (!decision.send) return;
-    notifications.push({ alertKey: key, service, resource, level, reason: decision.reason, at: now, title: alertTitle(service, resource, level), summary, recommendations: level === 'ok' ? [] : recommendations, snapshot });
+    notifications.push({ alertKey: key, service, resource, level, reason: decision.reason, at: now, title, summary, recommendations: level === 'ok' ? [] : recommendations, snapshot });
   };
 
-  // Service down / recovered.
+  // Service down / recovered. For the PostgreSQL probe it is a database alert (shared cooldown, combined message).
+  const isProbe = context.probe !== null;
+  const probeUp = decideServiceUp(stateOf('service'), observation.up, now, context.policy);
   {
     const key = alertKey(service, 'service');
-    const { state, decision } = decideServiceUp(stateOf('service'), observation.up, now, context.cooldowns);
+    const { state, decision } = probeUp;
     states.set(key, state);
-    const summary = state.level === 'critical'
-      ? `${service} has failed ${Math.max(state.failures, DOWN_AFTER_FAILURES)} scrapes in a row${observation.error ? `: ${observation.error}` : ''}`
-      : `${service} is answering scrapes again`;
-    emit('service', key, decision, state.level === 'critical' ? 'critical' : 'ok', summary, ['Check the service logs and its resource graphs; it may have been OOM-killed or be restarting']);
+    if (!isProbe) {
+      const level: Level = state.level === 'critical' ? 'critical' : 'ok';
+      const summary = decision.reason === 'flapping'
+        ? `${service} keeps going up and down: no more up/down messages until it has been stable for a while`
+        : level === 'critical'
+          ? `${service} has failed ${Math.max(state.failures, DOWN_AFTER_FAILURES)} scrapes in a row${observation.error ? `: ${observation.error}` : ''}`
+          : `${service} is answering scrapes again`;
+      emit('service', key, decision, decision.reason === 'flapping' ? 'warning' : level, alertTitle(service, 'service', decision.reason === 'flapping' ? 'warning' : level), summary, ['Check the service logs and its resource graphs; it may have been OOM-killed or be restarting']);
+    }
   }
 
-  const recommendationsFor = (resource: 'memory' | 'cpu' | 'disk', level: Level): string[] => {
-    if (level === 'ok') return [];
-    if (resource === 'disk') {
-      return recommendDisk({ percent: values.diskUsagePercent ?? 0, freeGb: values.diskFreeGb, diskBytes: context.diskBytes ?? values.diskSizeBytes, warningPercent: context.thresholds.disk.warning, freeGbHistory: context.freeGbHistory }, context.catalog);
-    }
-    const percent = resource === 'memory' ? values.memoryPercent : values.cpuPercent;
-    return recommendPlan({ service, resource, percent: percent ?? 0, plan: context.plan, warningPercent: context.thresholds[resource].warning }, context.catalog);
-  };
-
-  const levels = { memory: 'ok', cpu: 'ok', disk: 'ok', database: 'ok' } as Evaluation['levels'];
+  const levels: ServiceLevels = { memory: 'ok', cpu: 'ok', disk: 'ok', database: 'ok' };
   const recommendations: string[] = [];
-  for (const resource of ['memory', 'cpu', 'disk'] as const) {
+  for (const resource of RESOURCES) {
     const key = alertKey(service, resource);
     const before = stateOf(resource);
-    const value = resource === 'memory' ? values.memoryPercent : resource === 'cpu' ? values.cpuPercent : values.diskUsagePercent;
-    // A target that is down has no values: its resources keep their level (neither fire nor resolve).
-    const observed = observation.up ? levelFor(value, context.thresholds[resource], before.level) : before.level;
-    const { state, decision } = decide(before, observed, now, context.cooldowns, 'resource');
+    levels[resource] = before.level;
+    // A target that is down has no values: its resources keep their state (neither fire, resolve nor remind).
+    if (!observation.up) {
+      states.set(key, before);
+      recommendations.push(...recommendationsFor(resource, before.level, observation, context));
+      continue;
+    }
+    const { state: counted, observed } = observe(before, valueOf(values, resource), resource, context, observation.cpu);
+    const { state, decision } = decide(counted, observed, now, context.policy, 'resource');
     states.set(key, state);
     levels[resource] = state.level;
-    const lines = recommendationsFor(resource, state.level);
+    const lines = recommendationsFor(resource, state.level, observation, context);
     recommendations.push(...lines);
-    emit(resource, key, decision, decision.reason === 'resolved' ? 'ok' : state.level, resourceSummary(resource, decision.reason === 'resolved' ? 'ok' : state.level, snapshot), lines);
-  }
-
-  const databaseRecommendations: string[] = [];
-  if (observation.database && context.probe) {
-    const db = observation.database;
-    const limitBytes = db.limitBytes ?? context.probe.limitBytes;
-    const key = alertKey(service, 'database');
-    const before = stateOf('database');
-    const observed = observation.up ? levelFor(db.sizeBytes, context.thresholds.databaseSize, before.level) : before.level;
-    const { state, decision } = decide(before, observed, now, context.cooldowns, 'database');
-    states.set(key, state);
-    levels.database = state.level;
-    const lines = state.level === 'ok' ? [] : recommendDatabase({ service, sizeBytes: db.sizeBytes, limitBytes, warningBytes: context.thresholds.databaseSize.warning, expires: context.probe.expires, now, sizeHistory: context.databaseSizeHistory }, context.catalog);
-    databaseRecommendations.push(...lines);
-    const level = decision.reason === 'resolved' ? 'ok' : state.level;
-    const sizeText = `${(db.sizeBytes / BYTES_PER_GB).toFixed(2)}GB of ${(limitBytes / BYTES_PER_GB).toFixed(1)}GB (${((db.sizeBytes / limitBytes) * 100).toFixed(1)}%)`;
-    emit('database', key, decision, level, level === 'ok' ? `Database size back under the warning threshold: ${sizeText}` : `Database size ${level.toUpperCase()}: ${sizeText}`, lines);
-  }
-
-  if (context.probe?.expires) {
-    const expiresAt = Date.parse(`${context.probe.expires}T00:00:00Z`);
-    const key = alertKey(service, 'database_expiry');
-    const before = stateOf('database_expiry');
-    const observed: Level = now >= expiresAt - EXPIRY_WARNING_DAYS * DAY_MS ? 'warning' : 'ok';
-    const { state, decision } = decide(before, observed, now, context.cooldowns, 'database');
-    states.set(key, state);
-    if (decision.send && decision.reason !== 'resolved') {
-      const days = Math.ceil((expiresAt - now) / DAY_MS);
-      const lines = recommendDatabase({ service, sizeBytes: observation.database?.sizeBytes ?? 0, limitBytes: context.probe.limitBytes, warningBytes: context.thresholds.databaseSize.warning, expires: context.probe.expires, now, sizeHistory: [] }, context.catalog);
-      notifications.push({ alertKey: key, service, resource: 'database', level: 'warning', reason: decision.reason, at: now, title: `${service} - Database Free Tier Expiring`, summary: days > 0 ? `The free PostgreSQL tier ends on ${context.probe.expires}, in ${days} day${days === 1 ? '' : 's'}` : `The free PostgreSQL tier ended on ${context.probe.expires}`, recommendations: lines, snapshot });
+    if (decision.send) {
+      const message = resourceMessage(resource, decision.reason, state, snapshot, observation.cpu, context);
+      emit(resource, key, decision, message.level, alertTitle(service, resource, message.level, decision.reason), message.summary, lines);
     }
   }
 
-  return { states, notifications, levels, recommendations, databaseRecommendations };
+  const database = evaluateDatabase(observation, probeUp, stateOf, context, snapshot);
+  for (const [resource, state] of database.states) states.set(alertKey(service, resource), state);
+  notifications.push(...database.notifications);
+  levels.database = database.level;
+
+  return { states, notifications, levels, recommendations, databaseRecommendations: database.recommendations };
 }
 
 /** A clearly marked message for `chroma-monitor test-alert`. */

@@ -4,8 +4,8 @@
  * per-target runtime and alert states; the scheduler, the store, the
  * notifier and HTTP are given to it.
  */
-import { errorMessage, type Clock, type Level, type MonitorConfig, type Redactor, type TargetConfig } from '@chroma-monitor/shared';
-import { evaluateService, reviveAlertState, type AlertNotification, type AlertState } from '../alerting/index.js';
+import { errorMessage, type AlertLevel, type Clock, type MonitorConfig, type Redactor, type TargetConfig } from '@chroma-monitor/shared';
+import { alertPolicy, evaluateService, removedTargetNotifications, reviveAlertState, type AlertNotification, type AlertState, type Evaluation } from '../alerting/index.js';
 import { deriveScrape, type DerivedScrape } from '../derive/index.js';
 import type { NotificationDispatcher } from '../notify/index.js';
 import type { PlanCatalog, Point } from '../recommend/index.js';
@@ -56,22 +56,42 @@ export class Monitor {
     for (const target of deps.config.targets) this.#runtimes.set(target.service, newTargetRuntime(target.service));
   }
 
-  /** Restores alert state persisted by a previous run (cooldowns survive restarts). */
+  /**
+   * Restores alert state persisted by a previous run (cooldowns survive
+   * restarts). Services no longer in the config get one "no longer
+   * monitored" message and their state is deleted (SPEC §8 "No data").
+   */
   async loadState(): Promise<void> {
+    const now = this.#deps.clock.now();
     try {
-      const now = this.#deps.clock.now();
       for (const stored of await this.#deps.store.alertStates.loadAll()) this.#alertStates.set(stored.key, reviveAlertState(stored.state, now));
     } catch (error) {
       this.#deps.logger.warn(`could not load alert state (starting fresh; it is saved again once the store answers): ${errorMessage(error)}`);
+      return;
+    }
+    const configured = new Set(this.#deps.config.targets.map((t) => t.service));
+    const removed = removedTargetNotifications(this.#alertStates, configured, now);
+    if (removed.deleteKeys.length === 0) return;
+    // Enqueue before deleting: a crash in between repeats the notice rather than losing it.
+    await this.#deps.dispatcher.enqueue(removed.notifications.map((n) => ({ alertKey: n.alertKey, level: n.level, createdAt: n.at, notification: n })));
+    for (const key of removed.deleteKeys) {
+      this.#alertStates.delete(key);
+      this.#dirty.delete(key);
+    }
+    try {
+      await this.#deps.store.alertStates.deleteAll(removed.deleteKeys);
+    } catch (error) {
+      this.#deps.logger.warn(`could not delete the alert state of removed services: ${errorMessage(error)}`);
     }
   }
 
-  /** Derives one scrape as soon as it finished (CPU rate against this target's previous reading). */
+  /** Derives one scrape as soon as it finished (CPU over the window of this target's readings). */
   digest(service: string, result: ScrapeResult): DigestedScrape {
     if (!result.ok) return result;
     const runtime = this.#runtimes.get(service) ?? newTargetRuntime(service);
-    const derived = deriveScrape(result.samples, service, result.scrapedAt, runtime.cpuReading);
-    this.#runtimes.set(service, { ...runtime, cpuReading: derived.cpuReading });
+    const derived = deriveScrape(result.samples, service, result.scrapedAt, runtime.cpuReadings, this.#deps.config.alerting.cpuWindowMs);
+    this.#runtimes.set(service, { ...runtime, cpuReadings: derived.cpuReadings });
+    if (derived.ignored.length > 0) this.#deps.metrics.recordIgnoredValues(service, derived.ignored);
     return { ok: true, derived, samples: result.samples.length, durationMs: result.durationMs, scrapedAt: result.scrapedAt };
   }
 
@@ -116,13 +136,13 @@ export class Monitor {
       metrics.recordScrape(target.service, { ok: false, durationMs: result.durationMs, samples: 0, code: result.error.code });
     }
 
-    const history = await this.#forecastHistory(target, runtime, now);
-    const evaluation = evaluateService(
-      { service: target.service, now, up: runtime.up, error: runtime.lastError, values: runtime.values, database: result.ok ? runtime.database : null },
+    const evaluate = (history: { freeGb: Point[]; databaseSize: Point[] }): Evaluation => evaluateService(
+      { service: target.service, now, up: runtime.up, error: runtime.lastError, values: runtime.values, valuesAt: runtime.valuesAt, cpu: result.ok ? runtime.cpu : null, database: result.ok ? runtime.database : null },
       this.#alertStates,
       {
         thresholds: config.thresholds,
-        cooldowns: config.cooldowns,
+        policy: alertPolicy(config),
+        noDataAfterScrapes: config.alerting.noDataAfterScrapes,
         catalog: this.#deps.catalog,
         plan: target.plan,
         diskBytes: target.diskBytes,
@@ -131,6 +151,12 @@ export class Monitor {
         databaseSizeHistory: history.databaseSize,
       },
     );
+    let evaluation = evaluate(await this.#forecastHistory(target, runtime, now, false));
+    // A disk or database alert about to go out gets its forecast from fresh history, never from the
+    // cache (SPEC §8 "Forecasts"). evaluateService is pure: the second run decides exactly the same.
+    if (evaluation.notifications.some((n) => (n.resource === 'disk' || n.resource === 'database') && n.level !== 'ok')) {
+      evaluation = evaluate(await this.#forecastHistory(target, runtime, now, true));
+    }
     for (const [key, state] of evaluation.states) {
       if (this.#alertStates.get(key) !== state) this.#dirty.add(key);
       this.#alertStates.set(key, state);
@@ -152,14 +178,17 @@ export class Monitor {
     return { sample, databaseSample, notifications: evaluation.notifications };
   }
 
-  /** Recent history for forecasts, read only near a threshold and cached a few minutes. */
-  async #forecastHistory(target: TargetConfig, runtime: TargetRuntime, now: number): Promise<{ freeGb: Point[]; databaseSize: Point[] }> {
+  /**
+   * Recent history for forecasts, read only near a threshold and cached a
+   * few minutes for the page; `fresh` bypasses the cache (an alert is being sent).
+   */
+  async #forecastHistory(target: TargetConfig, runtime: TargetRuntime, now: number, fresh: boolean): Promise<{ freeGb: Point[]; databaseSize: Point[] }> {
     const { thresholds } = this.#deps.config;
     const nearDisk = (runtime.values.diskUsagePercent ?? 0) >= thresholds.disk.warning * NEAR_WARNING;
     const nearDatabase = (runtime.database?.sizeBytes ?? 0) >= thresholds.databaseSize.warning * NEAR_WARNING;
     if (!nearDisk && !nearDatabase) return { freeGb: [], databaseSize: [] };
     const cached = this.#historyCache.get(target.service);
-    if (cached && now - cached.at < HISTORY_CACHE_MS) return cached;
+    if (!fresh && cached && now - cached.at >= 0 && now - cached.at < HISTORY_CACHE_MS) return cached;
     try {
       const since = now - FORECAST_WINDOW_MS;
       const freeGb = nearDisk
@@ -217,6 +246,8 @@ export class Monitor {
         cpuPercent: r.values.cpuPercent,
         diskUsagePercent: r.values.diskUsagePercent,
         diskFreeGb: r.values.diskFreeGb,
+        valuesAt: r.valuesAt,
+        cpuThrottledRatio: r.cpu?.throttledRatio ?? null,
         levels: { memory: r.levels.memory, cpu: r.levels.cpu, disk: r.levels.disk },
         recommendations: r.recommendations,
       }));
@@ -226,7 +257,7 @@ export class Monitor {
     for (const target of this.#deps.config.targets) {
       const runtime = this.#runtimes.get(target.service);
       if (runtime?.database) {
-        const level: Level = runtime.levels.database;
+        const level: AlertLevel = runtime.levels.database;
         return { service: runtime.service, sizeBytes: runtime.database.sizeBytes, limitBytes: runtime.database.limitBytes, connections: runtime.database.connections, level, recommendations: runtime.databaseRecommendations };
       }
     }
@@ -234,7 +265,7 @@ export class Monitor {
   }
 
   /** Alert state keys currently not ok, for the page and tests. */
-  activeAlerts(): Array<{ key: string; level: Level }> {
+  activeAlerts(): Array<{ key: string; level: AlertLevel }> {
     return [...this.#alertStates].filter(([, s]) => s.level !== 'ok').map(([key, s]) => ({ key, level: s.level }));
   }
 }

@@ -4,7 +4,7 @@
  * never prom-client's global one, so tests and embedders can run several.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
-import { PollerMetric, RESOURCES, SERVICE_LABEL, levelSeverity, type Level, type Resource } from '@chroma-monitor/shared';
+import { PollerMetric, RESOURCES, SERVICE_LABEL, levelSeverity, type AlertLevel, type Resource } from '@chroma-monitor/shared';
 
 export class PollerMetrics {
   readonly registry = new Registry();
@@ -21,6 +21,7 @@ export class PollerMetrics {
   readonly #rowsDropped: Counter;
   readonly #cycleDuration: Gauge;
   readonly #cyclesSkipped: Counter;
+  readonly #valuesIgnored: Counter<'service' | 'reason'>;
   /** Last mirrored totals, so counters advance by the difference. */
   readonly #mirrored = { rowsWritten: 0, rowsDropped: 0, cyclesSkipped: 0 };
 
@@ -45,6 +46,12 @@ export class PollerMetrics {
     this.#rowsDropped = counter(PollerMetric.rowsDroppedTotal);
     this.#cycleDuration = gauge(PollerMetric.cycleDurationSeconds);
     this.#cyclesSkipped = counter(PollerMetric.cyclesSkippedTotal);
+    this.#valuesIgnored = counter(PollerMetric.targetValuesIgnoredTotal, [SERVICE_LABEL, 'reason']);
+  }
+
+  /** Counts values a target served that make no sense and were ignored (`reason`: "pg_database_size_limit_bytes <= 0"). */
+  recordIgnoredValues(service: string, reasons: readonly string[]): void {
+    for (const reason of reasons) this.#valuesIgnored.inc({ service, reason });
   }
 
   /** Records one scrape of `service`. */
@@ -56,7 +63,7 @@ export class PollerMetrics {
   }
 
   /** Sets the current alert level of each resource of `service`. */
-  recordLevels(service: string, levels: Partial<Record<Resource, Level>>): void {
+  recordLevels(service: string, levels: Partial<Record<Resource, AlertLevel>>): void {
     for (const resource of RESOURCES) {
       const level = levels[resource];
       if (level !== undefined) this.#alertLevel.set({ service, resource }, levelSeverity(level));

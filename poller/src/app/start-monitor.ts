@@ -9,14 +9,14 @@ import { startResourceMonitoring, createPostgresProbe, type PostgresProbe, type 
 import { ErrorCode, MonitorError, Redactor, errorMessage, systemClock, type Clock, type MonitorConfig } from '@chroma-monitor/shared';
 import type { AlertNotification } from '../alerting/index.js';
 import { loadCatalog, secretsOf } from '../config/index.js';
-import { renderStatusPage } from '../http/status-page.js';
 import { createHttpApp, startHttpServer, type RunningHttpServer } from '../http/http-server.js';
 import { NotificationDispatcher, SlackWebhookSender, StdoutSender, type Sender } from '../notify/index.js';
 import { ScrapeScheduler, scrapeTarget, type ScrapeTargetSpec } from '../scrape/index.js';
 import { renderAlerts } from '../slack/index.js';
-import { openStore, type ServiceSample, type Store } from '../store/index.js';
+import { openStore, type Store } from '../store/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { Monitor, type DigestedScrape } from './monitor.js';
+import { renderPage, type PageQuery } from './page-data.js';
 import { PollerMetrics } from './poller-metrics.js';
 import { buildStatusReport, type StatusReport } from './status-report.js';
 
@@ -117,17 +117,7 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
       scheduler: { intervalMs: config.intervalMs, cycles: stats?.cycles ?? 0, skippedCycles: stats?.skippedCycles ?? 0, lastCycleMs: stats?.lastCycleMs ?? null, lastCycleLatenessP99Ms: stats?.lastCycleLatenessP99Ms ?? null },
     });
   };
-  const PAGE_HISTORY_MS = 6 * 3_600_000;
-  const page = async (): Promise<string> => {
-    const report = await status();
-    const { store } = wired();
-    const from = clock.now() - PAGE_HISTORY_MS;
-    const history = new Map<string, ServiceSample[]>();
-    await Promise.all(report.services.slice(0, 50).map(async (s) => {
-      history.set(s.service, await store.serviceHistory(s.service, from).catch(() => []));
-    }));
-    return renderStatusPage({ report, now: clock.now(), history, historyFrom: from, refreshSeconds: Math.max(5, Math.round(config.intervalMs / 1000)), title: config.slack.title.replace(/Alert$/, 'Status'), chartThresholds: config.thresholds.memory });
-  };
+  const page = (query: PageQuery): Promise<string> => renderPage({ config, clock, store: wired().store, catalog, status }, query);
 
   let http: RunningHttpServer;
   try {

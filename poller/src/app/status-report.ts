@@ -4,7 +4,7 @@
  * store and notifier health. Built by a pure function from the monitor's
  * runtime view, so the page, the JSON and tests read the same thing.
  */
-import type { Level } from '@chroma-monitor/shared';
+import type { AlertLevel as Level } from '@chroma-monitor/shared';
 
 /** What the monitor knows of one target after its latest scrape. */
 export interface ServiceView {
@@ -20,6 +20,10 @@ export interface ServiceView {
   cpuPercent: number | null;
   diskUsagePercent: number | null;
   diskFreeGb: number | null;
+  /** Epoch ms the values were read; they are stale when the target is down. */
+  valuesAt: number | null;
+  /** Throttled share of CPU periods over the CPU window, 0..1, when served. */
+  cpuThrottledRatio: number | null;
   levels: { memory: Level; cpu: Level; disk: Level };
   recommendations: string[];
 }
@@ -44,6 +48,11 @@ export interface StatusReport {
     cpu_percent: number | null;
     disk_usage_percent: number | null;
     disk_free_gb: number | null;
+    /** When the values were read; with `stale` true (target down) they are `values_age_seconds` old, not current. */
+    values_at: string | null;
+    stale: boolean;
+    values_age_seconds: number | null;
+    cpu_throttled_ratio: number | null;
     levels: { memory: Level; cpu: Level; disk: Level };
     recommendations: string[];
   }>;
@@ -87,6 +96,10 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
       cpu_percent: round1(view.cpuPercent),
       disk_usage_percent: round1(view.diskUsagePercent),
       disk_free_gb: round2(view.diskFreeGb),
+      values_at: iso(view.valuesAt),
+      stale: !view.up && view.valuesAt !== null,
+      values_age_seconds: view.valuesAt === null ? null : Math.max(0, Math.round((inputs.now - view.valuesAt) / 1000)),
+      cpu_throttled_ratio: round2(view.cpuThrottledRatio),
       levels: { ...view.levels },
       recommendations: [...view.recommendations],
     })),

@@ -4,8 +4,8 @@
  * consecutive failure count. Updated from scrape results by pure functions;
  * the monitor keeps one per configured service.
  */
-import type { Level } from '@chroma-monitor/shared';
-import type { CpuReading, DatabaseValues, ResourceValues } from '../derive/index.js';
+import type { AlertLevel } from '@chroma-monitor/shared';
+import type { CpuReading, CpuThrottling, DatabaseValues, ResourceValues } from '../derive/index.js';
 
 export interface TargetRuntime {
   service: string;
@@ -14,10 +14,15 @@ export interface TargetRuntime {
   lastError: string | null;
   lastErrorCode: string | null;
   consecutiveFailures: number;
-  cpuReading: CpuReading | null;
+  /** CPU counter readings over the CPU window; kept across failed scrapes so the window spans them. */
+  cpuReadings: CpuReading[];
+  /** Throttling over the CPU window at the last successful scrape. */
+  cpu: CpuThrottling | null;
   values: ResourceValues;
+  /** Epoch ms `values` were read (the last successful scrape), or null before any: their age when the target is down. */
+  valuesAt: number | null;
   database: DatabaseValues | null;
-  levels: { memory: Level; cpu: Level; disk: Level; database: Level };
+  levels: { memory: AlertLevel; cpu: AlertLevel; disk: AlertLevel; database: AlertLevel };
   recommendations: string[];
   databaseRecommendations: string[];
 }
@@ -39,8 +44,10 @@ export function newTargetRuntime(service: string): TargetRuntime {
     lastError: null,
     lastErrorCode: null,
     consecutiveFailures: 0,
-    cpuReading: null,
+    cpuReadings: [],
+    cpu: null,
     values: NO_VALUES,
+    valuesAt: null,
     database: null,
     levels: { memory: 'ok', cpu: 'ok', disk: 'ok', database: 'ok' },
     recommendations: [],
@@ -52,7 +59,7 @@ export function newTargetRuntime(service: string): TargetRuntime {
 export function withSuccess(
   runtime: TargetRuntime,
   at: number,
-  derived: { values: ResourceValues; database: DatabaseValues | null; cpuReading: CpuReading | null },
+  derived: { values: ResourceValues; database: DatabaseValues | null; cpuReadings: CpuReading[]; cpu: CpuThrottling | null },
 ): TargetRuntime {
   return {
     ...runtime,
@@ -61,15 +68,18 @@ export function withSuccess(
     lastError: null,
     lastErrorCode: null,
     consecutiveFailures: 0,
-    cpuReading: derived.cpuReading,
+    cpuReadings: derived.cpuReadings,
+    cpu: derived.cpu,
     values: derived.values,
+    valuesAt: at,
     database: derived.database,
   };
 }
 
 /**
- * After a failed scrape: the last values are kept for display but the CPU
- * reading is dropped, so the next rate is not computed across the gap.
+ * After a failed scrape: the last values are kept for display (marked stale
+ * with their age by whoever shows them) and the CPU readings are kept, so the
+ * next CPU value spans the gap instead of losing it (SPEC §8 "CPU %").
  */
 export function withFailure(runtime: TargetRuntime, at: number, error: { code: string; message: string }): TargetRuntime {
   return {
@@ -79,6 +89,5 @@ export function withFailure(runtime: TargetRuntime, at: number, error: { code: s
     lastError: error.message,
     lastErrorCode: error.code,
     consecutiveFailures: runtime.consecutiveFailures + 1,
-    cpuReading: null,
   };
 }

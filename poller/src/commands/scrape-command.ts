@@ -1,7 +1,7 @@
 /** `chroma-monitor scrape URL`: one-shot spot check printing the derived values and their levels. */
-import { systemClock, type Level } from '@chroma-monitor/shared';
+import { ResourceMetric, systemClock, type Level } from '@chroma-monitor/shared';
 import { levelFor } from '../alerting/index.js';
-import { deriveScrape } from '../derive/index.js';
+import { deriveScrape, SampleIndex } from '../derive/index.js';
 import { scrapeTarget } from '../scrape/index.js';
 import { ExitCode, type CommandIo } from './command-io.js';
 import { loadConfigOrReport } from './load-or-fail.js';
@@ -26,8 +26,10 @@ export async function scrapeCommand(url: string, service: string | undefined, fi
   }
   // Without --service, read the service the target names itself.
   const named = service ?? result.samples.find((s) => s.labels.service)?.labels.service ?? '';
-  const derived = deriveScrape(result.samples, named, result.scrapedAt, null);
-  const v = derived.values;
+  const derived = deriveScrape(result.samples, named, result.scrapedAt, [], config.alerting.cpuWindowMs);
+  // One scrape has no CPU window of its own: show the exporter's windowed ratio.
+  const exporterCpu = new SampleIndex(result.samples, named).value(ResourceMetric.cpuUsageRatio.name);
+  const v = { ...derived.values, cpuPercent: exporterCpu === null ? null : exporterCpu * 100 };
   const level = (value: number | null, th: { warning: number; critical: number }): Level => levelFor(value, th, 'ok');
   const lines = [
     `service: ${named || '(unlabelled)'}`,

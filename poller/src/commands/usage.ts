@@ -13,6 +13,8 @@ Commands:
                                  exit 3 when no webhook is configured, unless --stdout prints it instead
   scrape URL [--service NAME] [--config FILE]
                                  Fetch one /metrics once and print the derived values and their levels
+  report [--since 7d] [--format md|html|json] [--config FILE]
+                                 The capacity report from history: peaks, p95, growth, forecast dates, costs
   rules [--out DIR] [--config FILE]
                                  Prometheus alerting rules and an Alertmanager config: to stdout,
                                  or written into DIR with --out

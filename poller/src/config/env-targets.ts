@@ -48,7 +48,8 @@ function stack(env: NodeJS.ProcessEnv, ownPort: number): EnvTargets {
     plan,
     ...(disk ? { disk } : {}),
   }));
-  targets.push({ service: DEFAULTS.selfService, url: `http://127.0.0.1:${ownPort}/metrics`, plan: DEFAULTS.selfPlan });
+  // The Blueprint declares chroma-monitor on the starter plan.
+  targets.push({ service: DEFAULTS.selfService, url: `http://127.0.0.1:${ownPort}/metrics`, plan: 'starter' });
   const databaseUrl = env.PROBE_DATABASE_URL || env.DATABASE_URL;
   if (!databaseUrl) return { targets, probe: null };
   targets.push({ service: 'chroma-metadata', url: `http://127.0.0.1:${ownPort}${PROBE_PATH}`, plan: 'free' });

@@ -141,7 +141,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     const probes = (raw.probes ?? {}) as Raw;
     if (fromEnv.probe && probes.postgres === undefined) raw.probes = { ...probes, postgres: fromEnv.probe };
   } else if (text === null) {
-    raw.targets = [{ service: DEFAULTS.selfService, url: `http://127.0.0.1:${ownPort}/metrics`, plan: DEFAULTS.selfPlan }];
+    // No `plan`: the user never declared one, so no plan-priced advice is made up.
+    raw.targets = [{ service: DEFAULTS.selfService, url: `http://127.0.0.1:${ownPort}/metrics` }];
   }
   if (options.withoutSecrets) raw = withoutSecrets(raw);
 

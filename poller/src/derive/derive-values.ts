@@ -6,15 +6,17 @@
  */
 import { BYTES_PER_GB, DATNAME_LABEL, PATH_LABEL, PostgresMetric, ResourceMetric } from '@chroma-monitor/shared';
 import type { Sample } from '../exposition/index.js';
+import { addCpuReading, cpuOverWindow, type CpuReading } from './cpu-window.js';
 import { SampleIndex } from './sample-index.js';
 
-/** A CPU counter reading kept between scrapes to compute a rate. */
-export interface CpuReading {
-  /** Value of resource_cpu_seconds_total. */
-  cpuSeconds: number;
-  /** Epoch ms of the scrape that read it. */
-  at: number;
-}
+/**
+ * Series the exporter serves for the CPU window (SPEC §8 "Exporter"): the
+ * throttling counters from cgroup `cpu.stat`, and when it read them.
+ */
+export const CPU_PERIODS_TOTAL = 'resource_cpu_periods_total';
+export const CPU_THROTTLED_PERIODS_TOTAL = 'resource_cpu_throttled_periods_total';
+export const CPU_THROTTLED_SECONDS_TOTAL = 'resource_cpu_throttled_seconds_total';
+export const SAMPLE_TIMESTAMP_SECONDS = 'resource_sample_timestamp_seconds';
 
 /** Values of one service at one scrape. Null means "no value", never zero. */
 export interface ResourceValues {
@@ -35,45 +37,69 @@ export interface DatabaseValues {
   maxConnections: number | null;
 }
 
+/** CPU throttling over the window, when the exporter serves the counters. */
+export interface CpuThrottling {
+  throttledRatio: number | null;
+  demandPercent: number | null;
+}
+
 export interface DerivedScrape {
   values: ResourceValues;
   database: DatabaseValues | null;
-  /** Carry into the next call for this service. Null when the target has no CPU counter. */
-  cpuReading: CpuReading | null;
+  cpu: CpuThrottling | null;
+  /** Carry into the next call for this service (kept across failed scrapes). */
+  cpuReadings: CpuReading[];
+  /** Values served that make no sense and were ignored ("pg_database_size_limit_bytes <= 0"), to be counted. */
+  ignored: string[];
 }
 
 const percent = (ratio: number | null): number | null => (ratio === null ? null : ratio * 100);
 
-function memoryPercent(index: SampleIndex): number | null {
-  const ratio = index.value(ResourceMetric.memoryUsageRatio.name);
-  if (ratio !== null) return percent(ratio);
-  const used = index.value(ResourceMetric.memoryUsedBytes.name);
-  const limit = index.value(ResourceMetric.memoryLimitBytes.name);
-  return used !== null && limit !== null && limit > 0 ? (used / limit) * 100 : null;
+/**
+ * A value that makes no sense is ignored (null) and noted, never trusted
+ * (SPEC §8): a negative or zero limit, a negative usage or ratio.
+ */
+function sensible(index: SampleIndex, name: string, ignored: string[], rule: 'positive' | 'non-negative'): number | null {
+  const value = index.value(name);
+  if (value === null) return null;
+  if (rule === 'positive' ? value > 0 : value >= 0) return value;
+  ignored.push(`${name} ${rule === 'positive' ? '<= 0' : '< 0'}`);
+  return null;
 }
 
-/**
- * CPU % as the rate of the CPU counter between two scrapes over the limit.
- * A counter that went down was reset (the service restarted): as Prometheus'
- * rate() does, the whole current value counts as the increase. Without a
- * previous reading (first scrape), the exporter's own windowed ratio is used.
- */
-function cpuPercent(index: SampleIndex, previous: CpuReading | null, current: CpuReading | null): number | null {
-  const limitCores = index.value(ResourceMetric.cpuLimitCores.name);
-  if (previous && current && limitCores !== null && limitCores > 0 && current.at > previous.at) {
-    const increase =
-      current.cpuSeconds >= previous.cpuSeconds ? current.cpuSeconds - previous.cpuSeconds : current.cpuSeconds;
-    const elapsedSeconds = (current.at - previous.at) / 1000;
-    return Math.min(100, Math.max(0, (increase / elapsedSeconds / limitCores) * 100));
-  }
-  return percent(index.value(ResourceMetric.cpuUsageRatio.name));
+function memoryPercent(index: SampleIndex, ignored: string[]): number | null {
+  const ratio = sensible(index, ResourceMetric.memoryUsageRatio.name, ignored, 'non-negative');
+  if (ratio !== null) return percent(ratio);
+  const used = sensible(index, ResourceMetric.memoryUsedBytes.name, ignored, 'non-negative');
+  const limit = sensible(index, ResourceMetric.memoryLimitBytes.name, ignored, 'positive');
+  return used !== null && limit !== null ? (used / limit) * 100 : null;
+}
+
+/** This scrape's CPU reading, timed by the exporter's reading when it says when that was. */
+function cpuReading(index: SampleIndex, scrapedAt: number, ignored: string[]): CpuReading | null {
+  const cpuSeconds = sensible(index, ResourceMetric.cpuSecondsTotal.name, ignored, 'non-negative');
+  const limitCores = sensible(index, ResourceMetric.cpuLimitCores.name, ignored, 'positive');
+  if (cpuSeconds === null || limitCores === null) return null;
+  const readAt = sensible(index, SAMPLE_TIMESTAMP_SECONDS, ignored, 'positive');
+  return {
+    at: readAt === null ? scrapedAt : Math.round(readAt * 1000),
+    cpuSeconds,
+    limitCores,
+    periods: sensible(index, CPU_PERIODS_TOTAL, ignored, 'non-negative'),
+    throttledPeriods: sensible(index, CPU_THROTTLED_PERIODS_TOTAL, ignored, 'non-negative'),
+    throttledSeconds: sensible(index, CPU_THROTTLED_SECONDS_TOTAL, ignored, 'non-negative'),
+  };
 }
 
 /** The fullest watched path decides: an alert is about the disk closest to full. */
-function diskValues(index: SampleIndex): Pick<ResourceValues, 'diskUsagePercent' | 'diskFreeGb' | 'diskSizeBytes'> {
+function diskValues(index: SampleIndex, ignored: string[]): Pick<ResourceValues, 'diskUsagePercent' | 'diskFreeGb' | 'diskSizeBytes'> {
   let fullest: { ratio: number; path: string } | null = null;
   for (const sample of index.all(ResourceMetric.diskUsageRatio.name)) {
     if (!Number.isFinite(sample.value)) continue;
+    if (sample.value < 0) {
+      ignored.push(`${ResourceMetric.diskUsageRatio.name} < 0`);
+      continue;
+    }
     const path = sample.labels[PATH_LABEL] ?? '';
     if (!fullest || sample.value > fullest.ratio) fullest = { ratio: sample.value, path };
   }
@@ -82,42 +108,60 @@ function diskValues(index: SampleIndex): Pick<ResourceValues, 'diskUsagePercent'
   const size = index.valueWhere(ResourceMetric.diskSizeBytes.name, PATH_LABEL, fullest.path);
   return {
     diskUsagePercent: fullest.ratio * 100,
-    diskFreeGb: free === null ? null : free / BYTES_PER_GB,
-    diskSizeBytes: size,
+    diskFreeGb: free === null || free < 0 ? null : free / BYTES_PER_GB,
+    diskSizeBytes: size !== null && size > 0 ? size : null,
   };
 }
 
-function databaseValues(index: SampleIndex): DatabaseValues | null {
+function databaseValues(index: SampleIndex, ignored: string[]): DatabaseValues | null {
   if (index.value(PostgresMetric.up.name) !== 1) return null;
   const sizeSample = index.all(PostgresMetric.databaseSizeBytes.name).find((s) => Number.isFinite(s.value));
   if (!sizeSample) return null;
+  if (sizeSample.value < 0) {
+    ignored.push(`${PostgresMetric.databaseSizeBytes.name} < 0`);
+    return null;
+  }
   const datname = sizeSample.labels[DATNAME_LABEL] ?? '';
+  let limitBytes = index.valueWhere(PostgresMetric.databaseSizeLimitBytes.name, DATNAME_LABEL, datname);
+  if (limitBytes !== null && !(limitBytes > 0)) {
+    ignored.push(`${PostgresMetric.databaseSizeLimitBytes.name} <= 0`);
+    limitBytes = null;
+  }
   return {
     datname,
     sizeBytes: sizeSample.value,
-    limitBytes: index.valueWhere(PostgresMetric.databaseSizeLimitBytes.name, DATNAME_LABEL, datname),
+    limitBytes,
     connections: index.value(PostgresMetric.statActivityCount.name),
     maxConnections: index.value(PostgresMetric.settingsMaxConnections.name),
   };
 }
 
-/** Derives a service's values from one successful scrape at `scrapedAt`. */
+/**
+ * Derives a service's values from one successful scrape at `scrapedAt`
+ * (epoch ms), given the CPU readings kept from earlier scrapes and the CPU
+ * window (ms). CPU % is null until the readings span the window.
+ */
 export function deriveScrape(
   samples: readonly Sample[],
   service: string,
   scrapedAt: number,
-  previousCpu: CpuReading | null,
+  previousReadings: readonly CpuReading[],
+  cpuWindowMs: number,
 ): DerivedScrape {
   const index = new SampleIndex(samples, service);
-  const cpuSeconds = index.value(ResourceMetric.cpuSecondsTotal.name);
-  const cpuReading = cpuSeconds === null ? null : { cpuSeconds, at: scrapedAt };
+  const ignored: string[] = [];
+  const reading = cpuReading(index, scrapedAt, ignored);
+  const cpuReadings = reading ? addCpuReading(previousReadings, reading, cpuWindowMs) : [...previousReadings];
+  const cpu = reading ? cpuOverWindow(cpuReadings, cpuWindowMs) : null;
   return {
     values: {
-      memoryPercent: memoryPercent(index),
-      cpuPercent: cpuPercent(index, previousCpu, cpuReading),
-      ...diskValues(index),
+      memoryPercent: memoryPercent(index, ignored),
+      cpuPercent: cpu?.cpuPercent ?? null,
+      ...diskValues(index, ignored),
     },
-    database: databaseValues(index),
-    cpuReading,
+    database: databaseValues(index, ignored),
+    cpu: cpu && { throttledRatio: cpu.throttledRatio, demandPercent: cpu.demandPercent },
+    cpuReadings,
+    ignored,
   };
 }

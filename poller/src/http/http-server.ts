@@ -8,6 +8,7 @@ import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import { closeHttp, listenHttp, type HttpAuthConfig } from '@chroma-monitor/shared';
 import { authMiddleware } from './auth-middleware.js';
+import { IMMUTABLE_CACHE, PAGE_ASSETS } from './page/page-assets.js';
 
 export interface HttpProviders {
   /** Credentials required on every route but /healthz, or null. */
@@ -16,8 +17,8 @@ export interface HttpProviders {
   registries: () => readonly Registry[];
   /** The /status document. */
   status: () => Promise<unknown>;
-  /** The status page HTML. */
-  page: () => Promise<string>;
+  /** The status page HTML for a request's `?range=` and `?service=`. */
+  page: (query: { range?: unknown; service?: unknown }) => Promise<string>;
   /** Whether the scrape loop is running (drives /healthz). */
   healthy: () => boolean;
   /** The probe's /metrics handler when the config names a PostgreSQL probe. */
@@ -35,6 +36,14 @@ export function createHttpApp(providers: HttpProviders): Express {
     res.status(healthy ? 200 : 503).type('text/plain').send(healthy ? 'ok\n' : 'not running\n');
   });
 
+  // The page's stylesheet, script and favicon: static, no data in them, so served without auth
+  // (a browser does not send a bearer token for subresources); hashed names, cached for a year.
+  for (const asset of Object.values(PAGE_ASSETS)) {
+    app.get(asset.path, (_req, res) => {
+      res.set('Cache-Control', IMMUTABLE_CACHE).type(asset.contentType).send(asset.body);
+    });
+  }
+
   app.use(authMiddleware(providers.auth));
 
   app.get('/metrics', async (_req, res) => {
@@ -47,8 +56,8 @@ export function createHttpApp(providers: HttpProviders): Express {
     res.set('Cache-Control', 'no-store').json(await providers.status());
   });
 
-  app.get('/', async (_req, res) => {
-    res.set('Cache-Control', 'no-store').type('html').send(await providers.page());
+  app.get('/', async (req, res) => {
+    res.set('Cache-Control', 'no-store').type('html').send(await providers.page({ range: req.query.range, service: req.query.service }));
   });
 
   const probe = providers.probeHandler;

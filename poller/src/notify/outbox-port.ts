@@ -3,7 +3,7 @@
  * OutboxRepository satisfies it. Declared here so the notifier depends on a
  * narrow port, not on the store.
  */
-import type { Level } from '@chroma-monitor/shared';
+import type { AlertLevel as Level } from '@chroma-monitor/shared';
 import type { OutboxMessage } from '../store/types.js';
 
 /** An alert handed to the notifier. */

@@ -16,9 +16,14 @@ export const MIN_SPAN_MS = 3_600_000;
 export const FLAT_PER_DAY = 1e-3;
 const DAY_MS = 86_400_000;
 
-/** Slope of the least-squares line, in value units per day; null when data is too short. */
+/** The points a trend may be drawn through: finite time and value, oldest first. */
+export function finitePoints(points: readonly Point[]): Point[] {
+  return points.filter((p) => Number.isFinite(p.at) && Number.isFinite(p.value)).sort((a, b) => a.at - b.at);
+}
+
+/** Slope of the least-squares line, in value units per day; null when data is too short or not finite. */
 export function slopePerDay(points: readonly Point[]): number | null {
-  const finite = points.filter((p) => Number.isFinite(p.value));
+  const finite = finitePoints(points);
   if (finite.length < MIN_POINTS) return null;
   const first = finite[0]!.at;
   const span = finite[finite.length - 1]!.at - first;
@@ -38,7 +43,8 @@ export function slopePerDay(points: readonly Point[]): number | null {
     covariance += dx * (p.value - meanY);
     variance += dx * dx;
   }
-  return variance === 0 ? null : covariance / variance;
+  const slope = variance === 0 ? null : covariance / variance;
+  return slope !== null && Number.isFinite(slope) ? slope : null;
 }
 
 function duration(days: number): string {
@@ -49,15 +55,30 @@ function duration(days: number): string {
   return `~${Math.round(days)} day${Math.round(days) === 1 ? '' : 's'}`;
 }
 
+/** The sentence when the quantity is already at or past its capacity. */
+export const OVER_LIMIT_NOW = 'Over the limit now';
+
+/** Longest horizon worth stating; beyond it the trend says nothing useful. */
+const MAX_FORECAST_DAYS = 3650;
+/** Fastest growth believed (GB/day): beyond it the history is broken, not a disk filling up. */
+const MAX_GB_PER_DAY = 1e6;
+
 /**
  * A forecast sentence for a quantity in GB growing towards `capacityGb`,
- * from `usedGb` history; null when there is nothing trustworthy to say.
+ * from `usedGb` history and the value now (`currentGb`, else the newest
+ * finite point); null when there is nothing trustworthy to say. Points with
+ * a non-finite time or value are skipped; a non-finite capacity or current
+ * value gives no forecast. Past the capacity it says "Over the limit now".
  */
-export function forecastFull(usedGb: readonly Point[], capacityGb: number): string | null {
-  const slope = slopePerDay(usedGb);
-  if (slope === null || slope <= FLAT_PER_DAY) return null;
-  const current = usedGb[usedGb.length - 1]!.value;
-  const remaining = capacityGb - current;
-  if (remaining <= 0) return null;
-  return `Full in ${duration(remaining / slope)} at ${slope.toFixed(1) === '0.0' ? slope.toFixed(2) : slope.toFixed(1)} GB/day`;
+export function forecastFull(usedGb: readonly Point[], capacityGb: number, currentGb?: number | null): string | null {
+  if (!Number.isFinite(capacityGb) || capacityGb <= 0 || capacityGb > 1e12) return null;
+  const points = finitePoints(usedGb);
+  const current = currentGb ?? points[points.length - 1]?.value;
+  if (current === undefined || !Number.isFinite(current)) return null;
+  if (current >= capacityGb) return OVER_LIMIT_NOW;
+  const slope = slopePerDay(points);
+  if (slope === null || slope <= FLAT_PER_DAY || slope > MAX_GB_PER_DAY) return null;
+  const days = (capacityGb - current) / slope;
+  if (!Number.isFinite(days) || days > MAX_FORECAST_DAYS) return null;
+  return `Full in ${duration(days)} at ${slope.toFixed(1) === '0.0' ? slope.toFixed(2) : slope.toFixed(1)} GB/day`;
 }

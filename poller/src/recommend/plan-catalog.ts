@@ -22,8 +22,20 @@ export interface PlanCatalog {
   diskPricePerGbMonth: number;
   postgres: {
     free: { key: string; name: string; storageGb: number; expiresAfterDays: number };
-    paid: { key: string; name: string; price: number; storagePricePerGbMonth: number };
+    /** USD per GB-month of storage on any paid plan. */
+    storagePricePerGbMonth: number;
+    /** Paid instance plans, cheapest first (storage is priced apart). */
+    paid: PostgresPlan[];
   };
+}
+
+export interface PostgresPlan {
+  key: string;
+  name: string;
+  cpu: number;
+  memoryMb: number;
+  /** USD per month, before storage. */
+  price: number;
 }
 
 type Raw = Record<string, unknown>;
@@ -60,7 +72,18 @@ export function loadPlanCatalog(json: unknown): { ok: true; catalog: PlanCatalog
   const disk = isObject(root.disk) ? root.disk : {};
   const postgres = isObject(root.postgres) ? root.postgres : {};
   const free = isObject(postgres.free) ? postgres.free : {};
-  const paid = isObject(postgres.paid) ? postgres.paid : {};
+  const paidList = Array.isArray(postgres.paid) ? postgres.paid : [];
+  if (paidList.length === 0) problems.push('postgres.paid: must list at least one plan');
+  const paid = paidList.map((plan: unknown, i) => {
+    const p = isObject(plan) ? plan : {};
+    const path = `postgres.paid[${i}]`;
+    return { key: str(p, 'key', path), name: str(p, 'name', path), cpu: positive(p, 'cpu', path), memoryMb: positive(p, 'memory_mb', path), price: positive(p, 'price', path) };
+  });
+  for (let i = 1; i < paid.length; i++) {
+    if (paid[i]!.price < paid[i - 1]!.price && paid[i]!.key.split('_')[0] === paid[i - 1]!.key.split('_')[0]) {
+      problems.push(`postgres.paid[${i}]: plans of one family must be ordered cheapest first`);
+    }
+  }
   const catalog: PlanCatalog = {
     asOf,
     source,
@@ -68,7 +91,8 @@ export function loadPlanCatalog(json: unknown): { ok: true; catalog: PlanCatalog
     diskPricePerGbMonth: positive(disk, 'price_per_gb_month', 'disk'),
     postgres: {
       free: { key: str(free, 'key', 'postgres.free'), name: str(free, 'name', 'postgres.free'), storageGb: positive(free, 'storage_gb', 'postgres.free'), expiresAfterDays: positive(free, 'expires_after_days', 'postgres.free') },
-      paid: { key: str(paid, 'key', 'postgres.paid'), name: str(paid, 'name', 'postgres.paid'), price: positive(paid, 'price', 'postgres.paid'), storagePricePerGbMonth: positive(paid, 'storage_price_per_gb_month', 'postgres.paid') },
+      storagePricePerGbMonth: positive(postgres, 'storage_price_per_gb_month', 'postgres'),
+      paid,
     },
   };
   return problems.length ? { ok: false, problems } : { ok: true, catalog };
@@ -82,5 +106,5 @@ export const DEFAULT_PLAN_CATALOG: PlanCatalog = loaded.catalog;
 
 /** Keys a target's `plan` may name. */
 export function planNames(catalog: PlanCatalog): string[] {
-  return [...catalog.webServices.map((p) => p.key), catalog.postgres.free.key, catalog.postgres.paid.key];
+  return [...catalog.webServices.map((p) => p.key), catalog.postgres.free.key, ...catalog.postgres.paid.map((p) => p.key)];
 }

@@ -7,6 +7,14 @@
  * (Prometheus practice against one-sample blips; the poller's hysteresis does
  * that job there), criticals fire at once as the poller's do, and "service
  * down" waits three scrape intervals, the poller's three failed scrapes.
+ *
+ * Flap damping maps onto Prometheus and Alertmanager this way: `resolve_after`
+ * is `keep_firing_for` on every rule (Prometheus ≥ 2.42: an alert resolves
+ * only after its condition has been false that long); the poller's flapping
+ * quiet period is Alertmanager's `group_interval` (one notification per group
+ * per 5 minutes, see alertmanager-config.ts); CPU is `rate()` over
+ * `cpu_window`; "no data" is a series seen in the last hour that is absent
+ * for `no_data_after` scrapes.
  */
 import { formatDuration, type MonitorConfig } from '@chroma-monitor/shared';
 
@@ -14,6 +22,7 @@ export interface AlertingRule {
   alert: string;
   expr: string;
   for?: string;
+  keep_firing_for?: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
 }
@@ -50,9 +59,21 @@ function thresholdRules(
 
 /** Builds the rules for `config`. */
 export function buildPrometheusRules(config: MonitorConfig): RulesDocument {
+  const document = buildRuleGroups(config);
+  const { resolveAfterMs } = config.alerting;
+  if (resolveAfterMs === 0) return document;
+  const keepFiringFor = formatDuration(resolveAfterMs);
+  return { groups: document.groups.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, keep_firing_for: keepFiringFor })) })) };
+}
+
+const RESOURCE_SERIES = ['resource_memory_usage_ratio', 'resource_cpu_seconds_total', 'resource_disk_usage_ratio'];
+
+function buildRuleGroups(config: MonitorConfig): RulesDocument {
   const { thresholds } = config;
-  const cpuRatio = 'rate(resource_cpu_seconds_total[1m]) / resource_cpu_limit_cores';
+  const window = formatDuration(config.alerting.cpuWindowMs);
+  const cpuRatio = `rate(resource_cpu_seconds_total[${window}]) / resource_cpu_limit_cores`;
   const downFor = formatDuration(config.intervalMs * 3);
+  const noDataFor = formatDuration(config.intervalMs * config.alerting.noDataAfterScrapes);
   return {
     groups: [
       {
@@ -61,6 +82,26 @@ export function buildPrometheusRules(config: MonitorConfig): RulesDocument {
           ...thresholdRules('memory', 'Memory', 'resource_memory_usage_ratio', thresholds.memory),
           ...thresholdRules('cpu', 'CPU', cpuRatio, thresholds.cpu),
           ...thresholdRules('disk', 'Disk', 'resource_disk_usage_ratio', thresholds.disk),
+          {
+            alert: 'CPUThrottled',
+            expr: `rate(resource_cpu_throttled_periods_total[${window}]) / rate(resource_cpu_periods_total[${window}]) >= 0.5`,
+            for: WARNING_FOR,
+            labels: { severity: 'warning', resource: 'cpu' },
+            annotations: {
+              summary: '{{ $labels.service }} - CPU Throttled',
+              description: 'Throttled in {{ $value | humanizePercentage }} of CPU periods: the service wants more CPU than its limit.',
+            },
+          },
+          {
+            alert: 'ResourceNoData',
+            expr: RESOURCE_SERIES.map((name) => `(last_over_time(${name}[1h]) unless ${name})`).join(' or '),
+            for: noDataFor,
+            labels: { severity: 'warning', resource: 'service' },
+            annotations: {
+              summary: '{{ $labels.service }} - No Data',
+              description: 'A resource series served in the last hour is absent now: its alerts cannot fire.',
+            },
+          },
           {
             alert: 'DiskFullForecast',
             expr: `predict_linear(resource_disk_free_bytes[6h], ${DISK_FORECAST_DAYS} * 86400) < 0`,

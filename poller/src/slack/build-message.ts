@@ -5,7 +5,7 @@
  * as the plain `text` fallback (also what goes to stdout without a webhook).
  */
 import type { AlertNotification } from '../alerting/index.js';
-import { gbText, pct } from '../alerting/index.js';
+import { ageText, gbText, pct } from '../alerting/index.js';
 import { escapeMrkdwn, SLACK_LIMITS, truncate } from './mrkdwn.js';
 
 export interface SlackMessage {
@@ -19,15 +19,18 @@ export interface MessageOptions {
 }
 
 function icon(n: Pick<AlertNotification, 'level'>): string {
-  return n.level === 'ok' ? '✅' : n.level === 'critical' ? '🚨' : '⚠️';
+  return n.level === 'ok' ? '✅' : n.level === 'critical' ? '🚨' : n.level === 'no_data' ? '❔' : '⚠️';
 }
 
+/** The four usage fields; values of a down target carry their age ("67.2% (stale, 2m old)"). */
 function fieldPairs(n: AlertNotification): Array<[string, string]> {
+  const { staleAgeMs } = n.snapshot;
+  const stale = (text: string) => (staleAgeMs === undefined || text === 'n/a' ? text : `${text} (stale, ${ageText(staleAgeMs)} old)`);
   return [
-    ['Memory Usage', pct(n.snapshot.memoryPercent)],
-    ['CPU Usage', pct(n.snapshot.cpuPercent)],
-    ['Disk Usage', pct(n.snapshot.diskUsagePercent)],
-    ['Disk Free', gbText(n.snapshot.diskFreeGb)],
+    ['Memory Usage', stale(pct(n.snapshot.memoryPercent))],
+    ['CPU Usage', stale(pct(n.snapshot.cpuPercent))],
+    ['Disk Usage', stale(pct(n.snapshot.diskUsagePercent))],
+    ['Disk Free', stale(gbText(n.snapshot.diskFreeGb))],
   ];
 }
 

@@ -28,4 +28,11 @@ export class AlertStateRepository {
       );
     });
   }
+
+  /** Deletes the states of `keys` (a service removed from the config). */
+  async deleteAll(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const db = await this.client();
+    await db.query('DELETE FROM alert_state WHERE alert_key = ANY($1::text[])', [[...keys]]);
+  }
 }

@@ -6,3 +6,6 @@ export { MIGRATIONS, migrate } from './migrations.js';
 export { createPostgresClient, createEmbeddedClient, type SqlClient, type Queryable, type PostgresClientOptions } from './sql-client.js';
 export { serviceHistory, databaseHistory, latestSamples, pruneHistory } from './history-queries.js';
 export type { ServiceSample, DatabaseSample, StoredAlertState, OutboxMessage, StoreHealth } from './types.js';
+export type { ServiceCapacityRow, DatabaseCapacityRow, AlertCountRow } from './capacity-queries.js';
+export type { TimelineEntry } from './timeline-queries.js';
+export type { ServiceBucket, DatabaseBucket } from './chart-queries.js';

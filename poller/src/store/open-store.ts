@@ -7,7 +7,10 @@
 import { mkdir } from 'node:fs/promises';
 import { ErrorCode, MonitorError, errorMessage, redactUrl, type Redactor } from '@chroma-monitor/shared';
 import { AlertStateRepository } from './alert-state-repository.js';
+import { alertCounts, databaseCapacity, serviceCapacity, type AlertCountRow, type DatabaseCapacityRow, type ServiceCapacityRow } from './capacity-queries.js';
 import { databaseHistory, latestSamples, pruneHistory, serviceHistory } from './history-queries.js';
+import { recentAlerts, type TimelineEntry } from './timeline-queries.js';
+import { databaseBuckets, serviceBuckets, type DatabaseBucket, type ServiceBucket } from './chart-queries.js';
 import { HistoryWriter } from './history-writer.js';
 import { migrate } from './migrations.js';
 import { OutboxRepository } from './outbox-repository.js';
@@ -51,6 +54,13 @@ export interface Store {
   databaseHistory(service: string, sinceMs: number): Promise<DatabaseSample[]>;
   /** The newest stored sample of each service. */
   latestSamples(): Promise<ServiceSample[]>;
+  /** Chart points since `sinceMs`, one per `bucketMs` (the highest value in each). */
+  serviceBuckets(service: string, sinceMs: number, bucketMs: number): Promise<ServiceBucket[]>;
+  databaseBuckets(service: string, sinceMs: number, bucketMs: number): Promise<DatabaseBucket[]>;
+  /** The newest `limit` alerts from the outbox, of one service when given (the page's timeline). */
+  recentAlerts(limit: number, service: string | null): Promise<TimelineEntry[]>;
+  /** History reduced to capacity figures over [sinceMs, untilMs] (the report and the cost panel). */
+  capacity(sinceMs: number, untilMs: number): Promise<{ services: ServiceCapacityRow[]; databases: DatabaseCapacityRow[]; alerts: AlertCountRow[] }>;
   /** Deletes history rows recorded before `nowMs - retentionMs`; returns how many. */
   prune(nowMs: number, retentionMs: number): Promise<number>;
   /** The history writer's health, for /status and /metrics. */
@@ -110,6 +120,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     serviceHistory: async (service, sinceMs) => serviceHistory(await ready(), service, sinceMs),
     databaseHistory: async (service, sinceMs) => databaseHistory(await ready(), service, sinceMs),
     latestSamples: async () => latestSamples(await ready()),
+    serviceBuckets: async (service, sinceMs, bucketMs) => serviceBuckets(await ready(), service, sinceMs, bucketMs),
+    databaseBuckets: async (service, sinceMs, bucketMs) => databaseBuckets(await ready(), service, sinceMs, bucketMs),
+    recentAlerts: async (limit, service) => recentAlerts(await ready(), limit, service),
+    capacity: async (sinceMs, untilMs) => {
+      const db = await ready();
+      return { services: await serviceCapacity(db, sinceMs, untilMs), databases: await databaseCapacity(db, sinceMs, untilMs), alerts: await alertCounts(db, sinceMs, untilMs) };
+    },
     prune: async (nowMs, retentionMs) => pruneHistory(await ready(), nowMs, retentionMs),
     health: () => history.health(),
     query: async <T>(text: string, params?: unknown[]) => (await ready()).query<T>(text, params),

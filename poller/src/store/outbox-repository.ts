@@ -3,7 +3,7 @@
  * delivery are persisted). A message is marked sent only after Slack said
  * ok: a crash in between re-sends it once, and never loses it.
  */
-import type { Level } from '@chroma-monitor/shared';
+import type { AlertLevel as Level } from '@chroma-monitor/shared';
 import type { SqlClient } from './sql-client.js';
 import type { OutboxMessage } from './types.js';
 

@@ -2,7 +2,7 @@
  * What the poller keeps in PostgreSQL (or the embedded store), as seen by the
  * rest of the poller. The store is the only module that speaks SQL.
  */
-import type { Level } from '@chroma-monitor/shared';
+import type { AlertLevel as Level } from '@chroma-monitor/shared';
 
 /** One row of `service_resource_metrics`: one service, one scrape. Null = no value (never 0). */
 export interface ServiceSample {

@@ -17,12 +17,20 @@ export const DEFAULTS = {
     databaseSize: { warning: 800 * 1024 ** 2, critical: 950 * 1024 ** 2 },
   },
   cooldowns: { warningMs: 6 * 3_600_000, criticalRepeatMs: 3_600_000, databaseMs: 86_400_000 },
+  alerting: {
+    resolveAfterMs: 60_000,
+    cpuWindowMs: 60_000,
+    noDataAfterScrapes: 3,
+    // Chosen so a value swinging across a threshold every scrape sends at most
+    // 3 messages in 10 minutes (first alert, "flapping", current state once stable),
+    // while a real rise and fall (ok → warning → critical → warning → ok: 4 changes) is not flapping.
+    flapping: { maxChanges: 4, windowMs: 10 * 60_000, stableForMs: 10 * 60_000 },
+  },
   probeLimitBytes: 1024 ** 3,
   /** Shortest interval accepted: below it a cycle cannot finish a scrape. */
   minIntervalMs: 100,
   /** The service the poller reports itself as. */
   selfService: 'chroma-monitor',
-  selfPlan: 'starter',
 } as const;
 
 /** Service names go into labels, SQL rows and Slack text: keep them plain. */

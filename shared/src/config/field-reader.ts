@@ -97,6 +97,34 @@ export class FieldReader {
     }
   }
 
+  /**
+   * A size that must be greater than zero: a threshold, limit or disk of 0
+   * bytes makes every ratio against it meaningless (and once made the
+   * database recommendation loop forever).
+   */
+  positiveSize(key: string, fallback: number): number {
+    const before = this.problems.length;
+    const bytes = this.size(key, fallback);
+    if (this.problems.length > before) return bytes; // already reported as not a size: one problem per field
+    if (this.has(key) && !(bytes > 0 && Number.isFinite(bytes))) {
+      this.problem(key, bytes > 0 ? 'is too large' : 'must be greater than 0');
+      return fallback;
+    }
+    return bytes;
+  }
+
+  /** A duration that must be greater than zero (a window or period of 0 means nothing). */
+  positiveDuration(key: string, fallback: number): number {
+    const before = this.problems.length;
+    const ms = this.duration(key, fallback);
+    if (this.problems.length > before) return ms;
+    if (this.has(key) && !(ms > 0 && Number.isFinite(ms))) {
+      this.problem(key, ms > 0 ? 'is too large' : 'must be greater than 0');
+      return fallback;
+    }
+    return ms;
+  }
+
   /** A number within [min, max]; integers only when `integer`. */
   number(key: string, fallback: number, range: { min: number; max: number; integer?: boolean; exclusiveMin?: boolean }): number {
     const value = this.raw[key];

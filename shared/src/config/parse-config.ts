@@ -16,6 +16,7 @@ import type {
   TargetConfig,
   Thresholds,
 } from './types.js';
+import { ALERT_TUNING_KEYS, alertTuning } from './alert-tuning.js';
 import { databaseUrlProblem, isCalendarDate, targetUrlProblem, webhookUrlProblem } from './url-rules.js';
 
 export interface ParseConfigOptions {
@@ -28,6 +29,7 @@ export interface ParseConfigOptions {
 const TOP_LEVEL_KEYS = [
   'interval', 'timeout', 'concurrency', 'body_limit', 'sample_limit', 'listen', 'database_url', 'data_dir',
   'retention', 'buffer_rows', 'slack', 'thresholds', 'cooldowns', 'targets', 'probes', 'auth', 'plans_file',
+  ...ALERT_TUNING_KEYS,
 ] as const;
 
 function percentPair(parent: FieldReader, key: 'memory' | 'cpu' | 'disk'): PercentThresholds {
@@ -46,8 +48,8 @@ function thresholds(root: FieldReader): Thresholds {
   const database = reader.object('database_size');
   database.rejectUnknown(['warning', 'critical']);
   const databaseSize: ByteThresholds = {
-    warning: database.size('warning', DEFAULTS.thresholds.databaseSize.warning),
-    critical: database.size('critical', DEFAULTS.thresholds.databaseSize.critical),
+    warning: database.positiveSize('warning', DEFAULTS.thresholds.databaseSize.warning),
+    critical: database.positiveSize('critical', DEFAULTS.thresholds.databaseSize.critical),
   };
   if (databaseSize.warning >= databaseSize.critical) database.problem('warning', 'must be below critical');
   return { memory: percentPair(reader, 'memory'), cpu: percentPair(reader, 'cpu'), disk: percentPair(reader, 'disk'), databaseSize };
@@ -96,7 +98,7 @@ function targets(root: FieldReader, planNames: readonly string[] | undefined): T
     if (plan !== null && planNames && !planNames.includes(plan)) {
       reader.problem('plan', `unknown plan "${plan}" (known: ${planNames.join(', ')})`);
     }
-    return [{ service: service ?? '', url: url ?? '', plan, diskBytes: reader.has('disk') ? reader.size('disk', 0) : null, bearerToken: reader.string('bearer_token', null) }];
+    return [{ service: service ?? '', url: url ?? '', plan, diskBytes: reader.has('disk') ? reader.positiveSize('disk', 0) : null, bearerToken: reader.string('bearer_token', null) }];
   });
 }
 
@@ -117,7 +119,7 @@ function probes(root: FieldReader): { postgres: PostgresProbeConfig | null } {
     postgres.problem('expires', 'must be a date written YYYY-MM-DD');
     expires = null;
   }
-  return { postgres: { databaseUrl: databaseUrl ?? '', limitBytes: postgres.size('limit', DEFAULTS.probeLimitBytes), expires } };
+  return { postgres: { databaseUrl: databaseUrl ?? '', limitBytes: postgres.positiveSize('limit', DEFAULTS.probeLimitBytes), expires } };
 }
 
 function auth(root: FieldReader): HttpAuthConfig | null {
@@ -177,7 +179,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): Con
     intervalMs,
     timeoutMs,
     concurrency: root.number('concurrency', DEFAULTS.concurrency, { min: 1, max: 1000, integer: true }),
-    bodyLimitBytes: root.size('body_limit', DEFAULTS.bodyLimitBytes),
+    bodyLimitBytes: root.positiveSize('body_limit', DEFAULTS.bodyLimitBytes),
     sampleLimit: root.number('sample_limit', DEFAULTS.sampleLimit, { min: 0, max: 10_000_000, integer: true }),
     listen: {
       host: listen.string('host', DEFAULTS.listen.host),
@@ -190,6 +192,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): Con
     slack: { webhookUrl, title: slack.string('title', DEFAULTS.slackTitle) },
     thresholds: thresholds(root),
     cooldowns: cooldowns(root),
+    alerting: alertTuning(root),
     targets: targets(root, options.planNames),
     probes: probes(root),
     auth: auth(root),

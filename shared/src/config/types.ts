@@ -34,6 +34,28 @@ export interface Cooldowns {
   databaseMs: number;
 }
 
+/**
+ * How alerts are damped and how CPU is measured (SPEC §8 "Revisions",
+ * README "Alerts"). YAML keys: `resolve_after`, `cpu_window`,
+ * `no_data_after`, `flapping: { max_changes, window, stable_for }`.
+ */
+export interface AlertTuning {
+  /** A resolved message goes out only after the value stayed below its exit level this long. Default 1m; 0 = at once. */
+  resolveAfterMs: number;
+  /** CPU % is the counter's rate over at least this window (Prometheus' `rate(…[1m])`). Default 1m. */
+  cpuWindowMs: number;
+  /** Successful scrapes without a resource's series before its alert moves to `no_data`. Default 3. */
+  noDataAfterScrapes: number;
+  flapping: {
+    /** More level changes than this within `windowMs` make a key flapping. Default 4. */
+    maxChanges: number;
+    /** Window over which level changes are counted. Default 10m. */
+    windowMs: number;
+    /** A flapping key is quiet until its level has not changed for this long. Default 10m. */
+    stableForMs: number;
+  };
+}
+
 export interface TargetConfig {
   /** Service name: the `service` label and the key of everything stored. Unique. */
   service: string;
@@ -91,6 +113,7 @@ export interface MonitorConfig {
   slack: SlackConfig;
   thresholds: Thresholds;
   cooldowns: Cooldowns;
+  alerting: AlertTuning;
   targets: TargetConfig[];
   probes: { postgres: PostgresProbeConfig | null };
   /** Auth for /metrics, /status, / (not /healthz), or null. */

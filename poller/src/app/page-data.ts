@@ -1,0 +1,72 @@
+/**
+ * Gathers what the status page shows for one request (`?range=`,
+ * `?service=`): chart buckets per service and for the database, the
+ * capacity report over the range, and the incident timeline, then renders.
+ * Each read that fails leaves its part empty: the page always renders.
+ */
+import type { Clock, MonitorConfig } from '@chroma-monitor/shared';
+import { pageRange, PAGE_RANGES, renderStatusPage } from '../http/status-page.js';
+import type { PlanCatalog } from '../recommend/index.js';
+import { buildCapacityReport, type CapacityReport } from '../report/index.js';
+import type { DatabaseBucket, ServiceBucket, Store, TimelineEntry } from '../store/index.js';
+import type { StatusReport } from './status-report.js';
+
+/** Points per chart at most: the bucket width is the range over this. */
+export const CHART_POINTS = 240;
+/** Alerts listed in the timeline. */
+export const TIMELINE_LIMIT = 50;
+/** Services with charts on one page (the rest show values only). */
+const CHARTED_SERVICES = 50;
+
+export interface PageQuery {
+  range?: unknown;
+  service?: unknown;
+}
+
+export interface PageDeps {
+  config: MonitorConfig;
+  clock: Clock;
+  store: Pick<Store, 'serviceBuckets' | 'databaseBuckets' | 'recentAlerts' | 'capacity'>;
+  catalog: PlanCatalog;
+  status: () => Promise<StatusReport>;
+}
+
+export async function renderPage(deps: PageDeps, query: PageQuery): Promise<string> {
+  const { config, clock, store } = deps;
+  const report = await deps.status();
+  const now = clock.now();
+  const range = pageRange(query.range);
+  const since = now - PAGE_RANGES[range];
+  const bucketMs = Math.max(config.intervalMs, Math.ceil(PAGE_RANGES[range] / CHART_POINTS));
+  const known = new Set([...report.services.map((s) => s.service), ...(report.database ? [report.database.service] : [])]);
+  const timelineService = typeof query.service === 'string' && known.has(query.service) ? query.service : null;
+
+  const history = new Map<string, ServiceBucket[]>();
+  await Promise.all(report.services.slice(0, CHARTED_SERVICES).map(async (s) => {
+    history.set(s.service, await store.serviceBuckets(s.service, since, bucketMs).catch(() => []));
+  }));
+  const databaseHistory: DatabaseBucket[] = report.database ? await store.databaseBuckets(report.database.service, since, bucketMs).catch(() => []) : [];
+  const timeline: TimelineEntry[] = await store.recentAlerts(TIMELINE_LIMIT, timelineService).catch(() => []);
+  let capacity: CapacityReport | null = null;
+  try {
+    const figures = await store.capacity(since, now);
+    capacity = buildCapacityReport({ now, sinceMs: since, ...figures, targets: config.targets, thresholds: config.thresholds, catalog: deps.catalog });
+  } catch {
+    capacity = null; // the panel is left out; the rest of the page still shows
+  }
+  return renderStatusPage({
+    report,
+    now,
+    title: config.slack.title.replace(/Alert$/, 'Status'),
+    refreshSeconds: Math.max(5, Math.round(config.intervalMs / 1000)),
+    range,
+    intervalMs: config.intervalMs,
+    thresholds: config.thresholds,
+    history,
+    databaseHistory,
+    bucketMs,
+    capacity,
+    timeline,
+    timelineService,
+  });
+}

@@ -18,6 +18,9 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app /app
+# The embedded store's default data_dir (./data), writable by the user the poller runs as; with
+# DATABASE_URL set (render.yaml) it stays empty.
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 9400 9464
 CMD ["node", "poller/dist/cli.js", "run"]

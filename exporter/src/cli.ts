@@ -8,8 +8,8 @@ import { parseArgs } from 'node:util';
 import { errorMessage } from '@chroma-monitor/shared';
 import { startResourceMonitoring } from './resource-monitor.js';
 
-const USAGE = `Usage: chroma-exporter --service NAME [--port 9464] [--host 0.0.0.0] [--disk PATH]... [--bearer-token-file FILE]
-       chroma-exporter postgres --database-url URL [--service chroma-metadata] [--port 9187] [--limit 1GiB]
+const USAGE = `Usage: npx chroma-exporter --service NAME [--port 9464] [--host 0.0.0.0] [--disk PATH]... [--bearer-token-file FILE]
+           npx chroma-exporter postgres --database-url URL [--service chroma-metadata] [--port 9187] [--limit 1GiB]
   --service NAME            value of the service label (required)
   --port PORT               listen port (default 9464)
   --host HOST               listen address (default 0.0.0.0)

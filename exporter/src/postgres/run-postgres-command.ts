@@ -9,7 +9,7 @@ import { closeHttp, errorMessage, listenHttp, parseSize, redactUrl } from '@chro
 import { createExporterRouter } from '../metrics-handler.js';
 import { createPostgresProbe, DEFAULT_PROBE_LIMIT_BYTES, DEFAULT_PROBE_SERVICE } from './postgres-probe.js';
 
-export const POSTGRES_USAGE = `Usage: chroma-exporter postgres --database-url URL [--service ${DEFAULT_PROBE_SERVICE}] [--port 9187] [--host 0.0.0.0] [--limit 1GiB]
+export const POSTGRES_USAGE = `Usage: npx chroma-exporter postgres --database-url URL [--service ${DEFAULT_PROBE_SERVICE}] [--port 9187] [--host 0.0.0.0] [--limit 1GiB]
   --database-url URL   PostgreSQL connection string (or env DATABASE_URL)
   --service NAME       value of the service label (default ${DEFAULT_PROBE_SERVICE})
   --port PORT          listen port (default 9187)

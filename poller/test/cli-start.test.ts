@@ -81,6 +81,17 @@ describe('run refuses to start on what would break it', () => {
   });
 });
 
+describe('the first embedded store is announced, not silent', () => {
+  it('migrate on a fresh directory says it is creating the store, then what it applied; the second time says nothing of it', async () => {
+    const cwd = await mkdtemp(join(dir, 'fresh-'));
+    const first = await cli(['migrate'], {}, cwd);
+    expect(first.code).toBe(0);
+    expect(first.output).toMatch(new RegExp(`^creating the embedded store in ${cwd}/data \\(first run only; takes about 20 s; set DATABASE_URL to use PostgreSQL instead\\)\napplied migrations [\\d, ]+ to embedded store in ${cwd}/data\n$`));
+    const second = await cli(['migrate'], {}, cwd);
+    expect(second.output).toBe(`schema of embedded store in ${cwd}/data is up to date\n`);
+  }, 180_000);
+});
+
 describe('check-config reports what run would trip on, each problem once', () => {
   it('missing plans_file, data_dir under a file, a self target PORT moved away: exact lines, exit 1', async () => {
     const notADir = await write('plain-file', 'x');

@@ -3,8 +3,6 @@
  * notifier, monitor, HTTP, probe, self-monitoring and the scheduler. Returns
  * a handle whose stop() drains, flushes and closes everything it opened.
  */
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
 import { startResourceMonitoring, createPostgresProbe, type PostgresProbe, type ResourceMonitor } from '@chroma-monitor/exporter';
 import { ErrorCode, MonitorError, Redactor, errorMessage, systemClock, type Clock, type MonitorConfig } from '@chroma-monitor/shared';
 import type { AlertNotification } from '../alerting/index.js';
@@ -14,6 +12,7 @@ import { NotificationDispatcher, SlackWebhookSender, StdoutSender, type Sender }
 import { ScrapeScheduler, scrapeTarget, type ScrapeTargetSpec } from '../scrape/index.js';
 import { renderAlerts } from '../slack/index.js';
 import { openStore, type Store } from '../store/index.js';
+import { embeddedStoreNotice } from './embedded-store-notice.js';
 import { createLogger, type Logger } from './logger.js';
 import { Monitor, type DigestedScrape } from './monitor.js';
 import { renderPage, type PageQuery } from './page-data.js';
@@ -34,15 +33,6 @@ export interface StartOptions {
   waitForDatabase?: boolean;
 }
 
-/** PGlite writes PG_VERSION when it creates a data directory. */
-async function embeddedStoreExists(dataDir: string): Promise<boolean> {
-  try {
-    await access(join(dataDir, 'PG_VERSION'));
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export interface RunningMonitor {
   /** Base URL of the HTTP server. */
@@ -85,7 +75,7 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
   }
 
   // The port first: a port in use is reported at once, before the store (seconds, or a first-run
-  // embedded store) is opened. Until the rest is wired, /healthz says 503 and /status refuses.
+  // embedded store) is opened. Until the rest is wired, /healthz says 503 and /status says starting.
   let parts: { store: Store; self: ResourceMonitor; monitor: Monitor; dispatcher: NotificationDispatcher; sender: Sender } | null = null;
   let scheduler: ScrapeScheduler<ScrapeTargetSpec, DigestedScrape> | null = null;
   const wired = () => {
@@ -140,9 +130,8 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
 
   let store: Store;
   try {
-    if (!config.databaseUrl && !(await embeddedStoreExists(config.dataDir))) {
-      logger.info(`creating the embedded store in ${config.dataDir} (first run only; takes about 20 s; set DATABASE_URL to use PostgreSQL instead)`);
-    }
+    const notice = await embeddedStoreNotice(config);
+    if (notice) logger.info(notice);
     store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, bufferRows: config.bufferRows, redactor, logger, requireReachable: !options.waitForDatabase });
   } catch (error) {
     await Promise.all([http.close(), probe?.close()]);

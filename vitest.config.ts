@@ -12,7 +12,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['test-support/**/*.test.ts', 'shared/test/**/*.test.ts', 'exporter/test/**/*.test.ts', 'poller/test/**/*.test.ts'],
+    include: ['test-support/**/*.test.ts', 'shared/test/**/*.test.ts', 'exporter/test/**/*.test.ts', 'poller/test/**/*.test.ts', 'e2e/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -19,4 +19,11 @@ export function captureOutput(text: string | Uint8Array): void {
 export const TEST_SECRETS = [
   'pa55word', 's3cretpath', 'XXXXsecretXXXX', 'st4tus-t0ken-value', 's3cr3t-pa55', 'db-s3cret-pa55', 'status-t0ken-s3cret',
   'target-t0ken-s3cret', 'pr0xy-pa55word', 'never-shown-secret', 'SECRETSECRET', 'topsecret', 's3cret-token', 'tok3n-value', 'SECRETPATH',
+  'b34rer-t0ken-l0ng-s3cret', 'c0nfig-s3cret-v4lue', 'pr0be-t0ken-s3cret', 'pr0be-pa55-s3cret',
 ] as const;
+
+/**
+ * `user:password` pairs the tests send as Basic auth (or put in a URL, which
+ * the HTTP client sends as Basic): `Basic base64(pair)` must appear nowhere.
+ */
+export const TEST_BASIC_CREDENTIALS = ['ops:st4tus-t0ken-value', 'scraper:s3cr3t-pa55', 's3cret-token:', 'user:pr0xy-pa55word', 'probe:pr0be-pa55-s3cret'] as const;

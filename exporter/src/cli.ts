@@ -3,19 +3,21 @@
  * `chroma-exporter`: the sidecar for services that are not Node programs
  * (the ChromaDB containers), and `chroma-exporter postgres` for the probe.
  */
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '@chroma-monitor/shared';
+import { AUTH_ARG_OPTIONS, AUTH_USAGE, readAuthOptions } from './auth-options.js';
 import { startResourceMonitoring } from './resource-monitor.js';
 
-const USAGE = `Usage: npx chroma-exporter --service NAME [--port 9464] [--host 0.0.0.0] [--disk PATH]... [--bearer-token-file FILE]
-           npx chroma-exporter postgres --database-url URL [--service chroma-metadata] [--port 9187] [--limit 1GiB]
-  --service NAME            value of the service label (required)
-  --port PORT               listen port (default 9464)
-  --host HOST               listen address (default 0.0.0.0)
-  --disk PATH               a path whose filesystem is watched; repeatable (default: working directory)
-  --bearer-token-file FILE  require this bearer token on /metrics (or env EXPORTER_BEARER_TOKEN)
-`;
+const USAGE = `Usage: npx chroma-exporter --service NAME [--port 9464] [--host 0.0.0.0] [--disk PATH]... [--bearer-token-file FILE | --basic-auth-user USER --basic-auth-password-file FILE] [--chroma-url URL [--chroma-path DIR]]
+           npx chroma-exporter postgres --database-url-file FILE [--service chroma-metadata] [--port 9187] [--limit 1GiB] [auth options]
+  --service NAME                   value of the service label (required)
+  --port PORT                      listen port (default 9464)
+  --host HOST                      listen address (default 0.0.0.0)
+  --disk PATH                      a path whose filesystem is watched; repeatable (default: working directory)
+  --chroma-url URL                 also probe this ChromaDB (chroma_up, collections, records), e.g. http://127.0.0.1:8000
+  --chroma-path DIR                ChromaDB's persist directory (chroma run --path), for chroma_persist_directory_bytes
+${AUTH_USAGE}`;
 
 function usage(message: string): number {
   process.stderr.write(`chroma-exporter: ${message}\n\n${USAGE}`);
@@ -34,7 +36,9 @@ async function runSidecar(argv: string[]): Promise<number> {
         port: { type: 'string' },
         host: { type: 'string' },
         disk: { type: 'string', multiple: true },
-        'bearer-token-file': { type: 'string' },
+        ...AUTH_ARG_OPTIONS,
+        'chroma-url': { type: 'string' },
+        'chroma-path': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -48,14 +52,19 @@ async function runSidecar(argv: string[]): Promise<number> {
   if (!values.service) return usage('--service is required');
   const port = Number(values.port ?? 9464);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be 0-65535, got "${values.port}"`);
-  let token = process.env.EXPORTER_BEARER_TOKEN || null;
-  if (values['bearer-token-file']) {
+  const auth = readAuthOptions(values, process.env);
+  if (!auth.ok) return usage(auth.message);
+  // A watched path that does not exist would only ever give "no disk series": refuse to start instead (SPEC §8).
+  for (const path of values.disk ?? []) {
     try {
-      token = readFileSync(values['bearer-token-file'], 'utf8').trim();
+      statSync(path);
     } catch (error) {
-      return usage(`cannot read --bearer-token-file: ${errorMessage(error)}`);
+      return usage(`--disk ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : errorMessage(error)}`);
     }
   }
+  const chromaUrl = values['chroma-url'];
+  if (chromaUrl !== undefined && !/^https?:\/\/[^/]/.test(chromaUrl)) return usage(`--chroma-url must be an http(s) URL, got "${chromaUrl}"`);
+  if (values['chroma-path'] !== undefined && chromaUrl === undefined) return usage('--chroma-path needs --chroma-url');
   const host = values.host ?? '0.0.0.0';
   // Listen for SIGTERM before announcing readiness, so a supervisor's immediate stop is clean.
   const stopRequested = new Promise<void>((resolve) => {
@@ -66,7 +75,8 @@ async function runSidecar(argv: string[]): Promise<number> {
     port,
     host,
     ...(values.disk ? { diskPaths: values.disk } : {}),
-    ...(token ? { auth: { bearerToken: token } } : {}),
+    ...(auth.auth ? { auth: auth.auth.kind === 'bearer' ? { bearerToken: auth.auth.token } : { username: auth.auth.username, password: auth.auth.password } } : {}),
+    ...(chromaUrl ? { chroma: { url: chromaUrl, persistPath: values['chroma-path'] ?? null } } : {}),
   });
   let url: string | null;
   try {

@@ -4,13 +4,20 @@
  */
 import { readFile } from 'node:fs/promises';
 
-/** The file's text, or null when it does not exist or cannot be read. */
+/**
+ * The file's text, or null when it does not exist (that cgroup layout or
+ * level is not in use: the caller looks elsewhere). Any other failure
+ * (permission, I/O) rejects: a reading that fails is counted, never
+ * replaced by another source's numbers.
+ */
 export type FileReader = (path: string) => Promise<string | null>;
 
 export const readKernelFile: FileReader = async (path) => {
   try {
     return await readFile(path, 'utf8');
-  } catch {
-    return null; // absent file = this cgroup layout is not in use; the caller falls back
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw error;
   }
 };

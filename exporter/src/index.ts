@@ -6,9 +6,10 @@ export {
 } from './resource-monitor.js';
 export { createMetricsHandler, createExporterRouter, type MetricsHandler } from './metrics-handler.js';
 export { readKernelFile, type FileReader } from './file-reader.js';
-export { detectCgroup, parseLimit, type CgroupLayout } from './collectors/cgroup.js';
+export { detectCgroup, parseLimit, type CgroupLayout, type CgroupHierarchy } from './collectors/cgroup.js';
+export { parseProcCgroup, parseMountinfo, type ProcCgroupEntry, type CgroupMount } from './collectors/cgroup-paths.js';
 export { readMemory, parseMeminfo, type MemoryReading } from './collectors/memory-reader.js';
-export { readCpu, parseProcStat, parseCpuMax, parseCfsQuota, type CpuReading } from './collectors/cpu-reader.js';
+export { readCpu, parseProcStat, parseCpuMax, parseCfsQuota, parseThrottling, type CpuReading, type CpuThrottling } from './collectors/cpu-reader.js';
 export { readDisk, diskFromStatfs, type DiskReading } from './collectors/disk-reader.js';
 export {
   createPostgresProbe,
@@ -19,3 +20,4 @@ export {
   type PostgresProbeOptions,
   type ProbeReading,
 } from './postgres/index.js';
+export { registerChromaProbe, boundedCollections, OTHER_COLLECTIONS, type ChromaProbe, type ChromaProbeOptions } from './chroma/index.js';

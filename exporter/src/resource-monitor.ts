@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { SERVICE_LABEL, closeHttp, listenHttp, systemClock, type Clock, type HttpAuthConfig } from '@chroma-monitor/shared';
+import { registerChromaProbe, type ChromaProbeOptions } from './chroma/index.js';
 import type { StatFs } from './collectors/disk-reader.js';
 import { readKernelFile, type FileReader } from './file-reader.js';
 import { createExporterRouter, createMetricsHandler, type MetricsHandler } from './metrics-handler.js';
@@ -32,13 +33,16 @@ export interface ResourceMonitorOptions {
   statfs?: StatFs;
   /** Clock for the CPU window; injected by tests. */
   clock?: Clock;
+  /** Also probe a ChromaDB server (chroma_up, collections, records, persist directory size). */
+  chroma?: ChromaProbeOptions;
 }
 
 /** Current values as a plain object (bytes, ratios, cores). */
 export interface ResourceStatus {
   service: string;
   memory: { usedBytes: number; limitBytes: number; usageRatio: number; source: string } | null;
-  cpu: { seconds: number; limitCores: number; usageRatio: number; source: string } | null;
+  /** `throttling`: CFS counters of cpu.stat (periods, throttled periods, throttled seconds), null outside a cgroup quota's files. */
+  cpu: { seconds: number; limitCores: number; usageRatio: number; throttling: { periods: number; throttledPeriods: number; throttledSeconds: number } | null; source: string } | null;
   disks: Array<{ path: string; sizeBytes: number; freeBytes: number; usedBytes: number; usageRatio: number }>;
 }
 
@@ -63,7 +67,7 @@ function toStatus(service: string, snapshot: ResourceSnapshot): ResourceStatus {
   return {
     service,
     memory: memory && { ...memory, usageRatio: memory.usedBytes / memory.limitBytes },
-    cpu: cpu && { seconds: cpu.cpuSeconds, limitCores: cpu.limitCores, usageRatio: cpu.usageRatio, source: cpu.source },
+    cpu: cpu && { seconds: cpu.cpuSeconds, limitCores: cpu.limitCores, usageRatio: cpu.usageRatio, throttling: cpu.throttling && { ...cpu.throttling }, source: cpu.source },
     disks: snapshot.disks.map((d) => ({ ...d })),
   };
 }
@@ -86,6 +90,7 @@ export function startResourceMonitoring(serviceName: string, options: ResourceMo
     clock: options.clock ?? systemClock,
   });
   registerResourceMetrics(registry, sampler);
+  if (options.chroma) registerChromaProbe(registry, serviceName, options.chroma, () => (options.clock ?? systemClock).now());
   const metricsHandler = createMetricsHandler(registry, toAuthConfig(options.auth));
 
   let server: Server | null = null;

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,10 +104,61 @@ describe('chroma-exporter sidecar (real process on 127.0.0.1)', () => {
     { name: 'no --service', args: ['--port', '1'], message: '--service is required' },
     { name: 'unknown flag', args: ['--service', 'x', '--colour', 'red'], message: "Unknown option '--colour'" },
     { name: 'bad port', args: ['--service', 'x', '--port', 'http'], message: '--port must be 0-65535, got "http"' },
+    { name: 'a --disk path that does not exist (fault 9)', args: ['--service', 'x', '--disk', '/nonexistent-chroma-disk'], message: 'chroma-exporter: --disk /nonexistent-chroma-disk: no such file or directory' },
   ])('bad flags ($name): usage on stderr, exit 2', async ({ args, message }) => {
     const child = spawnNode(CLI, args);
     expect(await child.exited).toBe(2);
     expect(child.output()).toContain(message);
     expect(child.output()).toContain('Usage: npx chroma-exporter');
+  });
+});
+
+describe('chroma-exporter sidecar auth sources (issue 11, faults 14 and 15)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'chroma-sidecar-auth-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    { name: 'fault 14: an empty --bearer-token-file', file: '', message: 'is empty: refusing to start without the credential it should hold' },
+    { name: 'fault 14: a whitespace-only --bearer-token-file', file: ' \n\t\n', message: 'is empty: refusing to start without the credential it should hold' },
+  ])('$name is a start-up error naming it (exit 2)', async ({ file, message }) => {
+    const path = join(dir, `token-${file.length}`);
+    await writeFile(path, file, { mode: 0o600 });
+    const child = spawnNode(CLI, ['--service', 'x', '--port', '0', '--host', '127.0.0.1', '--bearer-token-file', path]);
+    expect(await child.exited).toBe(2);
+    expect(child.output()).toContain(`--bearer-token-file ${path} ${message}`);
+  });
+
+  it('fault 14: EXPORTER_BEARER_TOKEN set but blank is a start-up error naming it (exit 2)', async () => {
+    const child = spawnNode(CLI, ['--service', 'x', '--port', '0', '--host', '127.0.0.1'], { EXPORTER_BEARER_TOKEN: '  \n' });
+    expect(await child.exited).toBe(2);
+    expect(child.output()).toContain('EXPORTER_BEARER_TOKEN is set but empty');
+  });
+
+  it.each([
+    { name: 'fault 15: a token file ending in a newline', source: 'file' },
+    { name: 'fault 15: EXPORTER_BEARER_TOKEN ending in a newline', source: 'env' },
+  ])('$name: the trimmed token works, with the scheme in any case', async ({ source }) => {
+    const token = 'st4tus-t0ken-value';
+    const path = join(dir, `good-${source}`);
+    await writeFile(path, `${token}\n`, { mode: 0o600 });
+    const port = await freePort();
+    const args = ['--service', 'x', '--port', String(port), '--host', '127.0.0.1', ...(source === 'file' ? ['--bearer-token-file', path] : [])];
+    const child = spawnNode(CLI, args, source === 'env' ? { EXPORTER_BEARER_TOKEN: `${token}\n` } : {});
+    try {
+      await child.waitForOutput(/listening on/);
+      const url = `http://127.0.0.1:${port}/metrics`;
+      expect((await fetch(url)).status).toBe(401);
+      for (const header of [`Bearer ${token}`, `bearer ${token}`, `BEARER  ${token} `]) {
+        expect((await fetch(url, { headers: { authorization: header } })).status, header).toBe(200);
+      }
+      expect((await fetch(url, { headers: { authorization: `Bearer ${token}x` } })).status).toBe(401);
+    } finally {
+      await child.stop();
+    }
   });
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** `chroma-monitor`: the poller's command line (SPEC §5 "Commands"). */
 import { parseArgs } from 'node:util';
-import { errorMessage } from '@chroma-monitor/shared';
+import { errorMessage, logLine, Redactor } from '@chroma-monitor/shared';
 import { checkConfigCommand } from './commands/check-config-command.js';
 import { COMMAND, ExitCode, processIo, type CommandIo } from './commands/command-io.js';
 import { migrateCommand } from './commands/migrate-command.js';
@@ -79,7 +79,9 @@ const stopSignal = new Promise<void>((resolve) => {
 main(process.argv.slice(2), processIo(), stopSignal).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`chroma-monitor: ${errorMessage(error)}\n`);
+    // Last resort: no config is known here, so mask the environment's secrets and credentials by shape.
+    const redactor = new Redactor([process.env.DATABASE_URL, process.env.SLACK_WEBHOOK_URL]);
+    process.stderr.write(`chroma-monitor: ${logLine(redactor.redact(errorMessage(error)))}\n`);
     process.exit(1);
   },
 );

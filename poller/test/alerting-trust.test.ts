@@ -194,3 +194,19 @@ describe('fault 11: first run cries wolf', () => {
     expect(result.notifications[0]!.recommendations.join(' ')).not.toMatch(/\$/);
   });
 });
+
+describe('ChromaDB not answering (the sidecar answers, ChromaDB does not)', () => {
+  it('critical after 3 scrapes with chroma_up 0, distinct from Service Down; one message when it answers again', () => {
+    let states = new Map<string, AlertState>();
+    const step = (at: number, chromaUp: boolean) => {
+      const result = evaluateService({ service: 'chroma-replica', now: at, up: true, error: null, values: { memoryPercent: 40, cpuPercent: 10, diskUsagePercent: 30, diskFreeGb: 7, diskSizeBytes: 10 * GiB }, valuesAt: at, cpu: null, chroma: { up: chromaUp, records: chromaUp ? 1200 : null }, database: null }, states, context);
+      states = new Map([...states, ...result.states]);
+      return result.notifications.map((n) => `${n.title} | ${n.summary}`);
+    };
+    const sent = [true, false, false, false, false, true, true, true].flatMap((up, i) => step(T + i * 30 * S, up));
+    expect(sent).toEqual([
+      'chroma-replica - ChromaDB Not Answering | ChromaDB on chroma-replica has not answered its heartbeat for 3 scrapes in a row, while its sidecar answers',
+      'chroma-replica - ChromaDB Answering Again | ChromaDB on chroma-replica answers its heartbeat again',
+    ]);
+  });
+});

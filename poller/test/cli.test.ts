@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,7 +64,7 @@ describe('chroma-monitor CLI', () => {
     expect(code).toBe(1);
     const lines = output.trim().split('\n');
     expect(lines).toEqual([
-      'colour: unknown key (expected one of: interval, timeout, concurrency, body_limit, sample_limit, listen, database_url, data_dir, retention, buffer_rows, slack, thresholds, cooldowns, targets, probes, auth, plans_file, resolve_after, cpu_window, no_data_after, flapping)',
+      'colour: unknown key (expected one of: interval, timeout, concurrency, body_limit, sample_limit, listen, database_url, data_dir, retention, buffer_rows, slack, thresholds, cooldowns, targets, probes, auth, plans_file, resolve_after, cpu_window, no_data_after, flapping, digest)',
       'timeout: must be less than interval (20000ms >= 10000ms)',
       'slack.webhook_url: must be an https URL (http is accepted only for 127.0.0.1 or localhost)',
       'database_url: must be a postgres:// or postgresql:// URL',
@@ -83,7 +85,7 @@ describe('chroma-monitor CLI', () => {
   });
 
   it.each([
-    { name: 'YAML syntax error', text: 'interval: [30s\n', expected: /^\(file\): YAML: / },
+    { name: 'YAML syntax error (what and where, never the source)', text: 'interval: [30s\n', expected: /^\(file\): YAML syntax error at line \d+, column \d+: / },
     { name: 'env RESOURCE_CHECK_INTERVAL not a number', text: 'interval: 30s\n', env: { RESOURCE_CHECK_INTERVAL: 'often' }, expected: /^env\.RESOURCE_CHECK_INTERVAL: must be a positive number of seconds, got "often"$/m },
     { name: 'env PORT not a number', text: '{}\n', env: { PORT: 'http' }, expected: /^env\.PORT: must be a port number, got "http"$/m },
     { name: 'unset ${VAR}', text: 'database_url: ${NO_SUCH_VAR}\n', expected: /^database_url: environment variable NO_SUCH_VAR is not set; set it, or write \$\{NO_SUCH_VAR:-default\}\n1 problem in the configuration\n$/ },
@@ -147,7 +149,7 @@ describe('chroma-monitor migrate, scrape and test-alert', () => {
   it('migrate applies the schema once, then reports it up to date', async () => {
     const first = await cli(['migrate'], { DATABASE_URL: db.url });
     expect(first.code).toBe(0);
-    expect(first.output).toMatch(/applied migrations 1 to postgres:\/\/postgres@127\.0\.0\.1/);
+    expect(first.output).toMatch(/applied migrations 1, 2, 3 to postgres:\/\/postgres@127\.0\.0\.1/);
     const second = await cli(['migrate'], { DATABASE_URL: db.url });
     expect(second.output).toContain('is up to date');
   });
@@ -161,10 +163,32 @@ describe('chroma-monitor migrate, scrape and test-alert', () => {
     expect(output).toMatch(/disk: \d+\.\d% \[(ok|warning|critical)\], free \d+\.\dGB/);
   });
 
+  it('scrape of a target without disk or CPU series prints "n/a [no data]", never "n/a [ok]" (fault 9)', async () => {
+    const body = 'resource_memory_used_bytes{service="s"} 50\nresource_memory_limit_bytes{service="s"} 100\nresource_memory_usage_ratio{service="s"} 0.5\n';
+    const server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(body));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { code, output } = await cli(['scrape', `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`]);
+      expect(code).toBe(0);
+      expect(output).toContain('memory: 50.0% [ok]');
+      expect(output).toContain('cpu: n/a [no data]');
+      expect(output).toContain('disk: n/a [no data], free n/a');
+      expect(output).not.toContain('n/a [ok]');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('scrape of a dead target says why, exit 1', async () => {
     const { code, output } = await cli(['scrape', `http://127.0.0.1:${await freePort()}/metrics`]);
     expect(code).toBe(1);
     expect(output).toContain('up: 0 (SCRAPE_CONNECTION: connection refused)');
+  });
+
+  it('scrape of a URL that is not http(s) names it without its credentials', async () => {
+    const { code, output } = await cli(['scrape', 'ftp//user:pr0xy-pa55word@host/metrics']);
+    expect(code).toBe(2);
+    expect(output).toContain('chroma-monitor scrape: "ftp//user:<redacted>@host/metrics" is not an http or https URL');
   });
 
   it('test-alert goes through the real Slack path, marked as a test, exit 0 when delivered', async () => {
@@ -181,6 +205,14 @@ describe('chroma-monitor migrate, scrape and test-alert', () => {
     expect(output).toContain('HTTP 404');
     expect(output).toContain('NOT delivered');
     expect(output).not.toContain(WEBHOOK_PATH);
+  });
+
+  it('fault 9: test-alert output has no part of the webhook path when Slack echoes it in a long reply', async () => {
+    receiver.script({ status: 404, body: `no_service ${'x'.repeat(19)} ${WEBHOOK_PATH} ${'y'.repeat(500)}` });
+    const { code, output } = await cli(['test-alert', '--service', 's', '--resource', 'memory', '--level', 'warning'], { SLACK_WEBHOOK_URL: receiver.url });
+    expect(code).toBe(1);
+    expect(output).toContain(`HTTP 404 no_service ${'x'.repeat(19)} <redacted> yyy`);
+    for (const part of ['T0000', 'B0000', 'XXXXse', 'secret']) expect(output).not.toContain(part);
   });
 
   it('test-alert without a webhook exits 3 and sends nothing, naming --stdout', async () => {

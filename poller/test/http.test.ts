@@ -61,6 +61,16 @@ describe.each([
     expect(responses[0]!.headers.get('www-authenticate')).toBeTruthy();
   });
 
+  it.each(['/', '/status', '/metrics'])('fault 20: %s sends Content-Security-Policy (no inline or foreign scripts, no framing), nosniff and X-Frame-Options, also on a 401', async (path) => {
+    for (const headers of [{ authorization: good }, {}] as Array<Record<string, string>>) {
+      const response = await fetch(`${poller.url}${path}`, { headers });
+      expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      await response.arrayBuffer();
+    }
+  });
+
   it('/healthz needs no credentials (platform health checks)', async () => {
     expect((await fetch(`${poller.url}/healthz`)).status).toBe(200);
   });

@@ -54,8 +54,11 @@ describe('parseRetryAfter: seconds or an HTTP date', () => {
     { name: 'HTTP date 90 s ahead', header: 'Tue, 24 Nov 2026 10:01:30 GMT', expected: 90_000 },
     { name: 'HTTP date in the past', header: 'Tue, 24 Nov 2026 09:00:00 GMT', expected: 0 },
     { name: 'garbage', header: 'soon', expected: null },
-    { name: 'negative seconds are not seconds', header: '-1', expected: null },
-    { name: 'fractional seconds are not allowed', header: '1.5', expected: null },
+    { name: 'fault 2: negative seconds are not seconds (not a date in 2001)', header: '-1', expected: null },
+    { name: 'fault 2: fractional seconds are not allowed (not a date in 2001)', header: '1.5', expected: null },
+    { name: 'fault 2: a number with a sign is not seconds', header: '+5', expected: null },
+    { name: 'fault 2: a day name followed by junk is not a date', header: 'Mon, 1.5', expected: null },
+    { name: 'RFC 850 date', header: 'Tuesday, 24-Nov-26 10:00:20 GMT', expected: 20_000 },
     { name: 'obsolete asctime date', header: 'Tue Nov 24 10:00:10 2026', expected: 10_000 },
   ])('$name → $expected', ({ header, expected }) => {
     expect(parseRetryAfter(header, now)).toBe(expected);

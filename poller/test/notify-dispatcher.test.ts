@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, Redactor, systemClock, type Clock } from '@chroma-monitor/shared';
 import { createTestDatabase, type TestDatabase } from '../../test-support/postgres.js';
-import { testNotification, type AlertNotification } from '../src/alerting/index.js';
+import { alertTitle, testNotification, type AlertNotification } from '../src/alerting/index.js';
 import { NotificationDispatcher, SlackWebhookSender, type DispatcherOptions, type OutboxPort } from '../src/notify/index.js';
 import { renderAlerts } from '../src/slack/index.js';
 import { openStore, type Store } from '../src/store/index.js';
@@ -12,6 +12,15 @@ const render = (ns: unknown[]) => renderAlerts(ns as AlertNotification[], { titl
 const T0 = Date.UTC(2026, 10, 24, 10, 0, 0);
 const item = (service: string, at: number) => {
   const n = testNotification(service, 'disk', 'critical', at);
+  return { alertKey: n.alertKey, level: n.level, createdAt: at, notification: n };
+};
+/** A real notification at a level: Critical, or the Resolved that ends it (same alert key). */
+const disk = (service: string, level: 'critical' | 'ok', at: number) => {
+  const n: AlertNotification = {
+    alertKey: `${service}:disk`, service, resource: 'disk', level, reason: level === 'ok' ? 'resolved' : 'first', at,
+    title: alertTitle(service, 'disk', level), summary: level === 'ok' ? 'Disk usage back to normal: 61.0%' : 'Disk usage CRITICAL: 92.3%',
+    recommendations: [], snapshot: { memoryPercent: null, cpuPercent: null, diskUsagePercent: null, diskFreeGb: null },
+  };
   return { alertKey: n.alertKey, level: n.level, createdAt: at, notification: n };
 };
 /** The second line of the text fallback: the alert's title, or "N alerts" for a grouped message. */
@@ -220,6 +229,61 @@ describe('NotificationDispatcher on the real outbox (PostgreSQL) and a local Sla
     expect(d.health()).toMatchObject({ ok: true, lastError: null });
   });
 
+  // Issue 11, fault 1: "Resolved" arrived 3.6 s before the "Critical" it resolves.
+  it('fault 1 (end to end): Slack answers 500 three times to a Critical, then a Resolved is due: Critical arrives before Resolved, each once', async () => {
+    receiver.script({ status: 500 }, { status: 500 }, { status: 500 });
+    const { d, sentAt, runUntil } = virtual();
+    d.start();
+    await d.enqueue([disk('chroma-primary', 'critical', T0)]);
+    await runUntil(500);
+    await d.enqueue([disk('chroma-primary', 'ok', T0 + 500)]); // due at once, while the Critical backs off
+    await runUntil(60_000);
+    expect(receiver.requests.map(titleOf)).toEqual([
+      'chroma-primary - Disk Critical', 'chroma-primary - Disk Critical', 'chroma-primary - Disk Critical', // 500 ×3
+      'chroma-primary - Disk Critical', // delivered
+      'chroma-primary - Disk Resolved', // delivered, after it
+    ]);
+    expect(sentAt).toEqual([0, 1_000, 3_000, 7_000, 8_000]);
+    expect(sent).toEqual([[1, 'single'], [1, 'single']]);
+    expect(await store.outbox.counts()).toEqual({ pending: 0, failed: 0 });
+  });
+
+  it('fault 1 across a restart: a process that never saw the 500 still does not let the Resolved overtake the backing-off Critical', async () => {
+    receiver.script({ status: 500 });
+    const clock = new ManualClock(T0);
+    const first = make({ clock });
+    await first.enqueue([disk('chroma-primary', 'critical', T0)]);
+    await first.deliverDue(); // 500: retry due at T0 + 1 s
+    await first.stop();
+    const second = make({ clock, minIntervalMs: 0 });
+    await second.enqueue([disk('chroma-primary', 'ok', T0 + 100)]);
+    clock.set(T0 + 100);
+    await second.deliverDue();
+    expect(receiver.requests.map(titleOf)).toEqual(['chroma-primary - Disk Critical']);
+    clock.set(T0 + 1_000);
+    await second.deliverDue();
+    await second.deliverDue();
+    expect(receiver.requests.map(titleOf)).toEqual(['chroma-primary - Disk Critical', 'chroma-primary - Disk Critical', 'chroma-primary - Disk Resolved']);
+    expect(await store.outbox.counts()).toEqual({ pending: 0, failed: 0 });
+  });
+
+  it('fault 1 while the retry mark cannot be written: the unrecorded backoff still holds the newer message', async () => {
+    let down = true;
+    receiver.script({ status: 503 });
+    const clock = new ManualClock(T0);
+    const d = make({ clock, outbox: failingWhile(store, () => down, ['markRetry']), minIntervalMs: 0 });
+    await d.enqueue([disk('chroma-primary', 'critical', T0), disk('chroma-primary', 'ok', T0)]);
+    await d.deliverDue(); // Critical: 503, its retry mark fails to write
+    clock.advance(10);
+    await d.deliverDue(); // the Resolved must wait behind it
+    expect(receiver.requests.map(titleOf)).toEqual(['chroma-primary - Disk Critical']);
+    down = false;
+    clock.advance(1_000);
+    await d.deliverDue();
+    await d.deliverDue();
+    expect(receiver.requests.map(titleOf)).toEqual(['chroma-primary - Disk Critical', 'chroma-primary - Disk Critical', 'chroma-primary - Disk Resolved']);
+  });
+
   it('20 messages due at once go as ONE grouped POST', async () => {
     const d = make();
     const at = Date.now() - 1_000;
@@ -294,14 +358,15 @@ describe('NotificationDispatcher on the real outbox (PostgreSQL) and a local Sla
     expect(d.health()).toMatchObject({ ok: true, lastError: null });
   });
 
-  it('a permanent failure the database cannot record is not retried meanwhile', async () => {
+  it('fault 3: a permanent failure (404 no_service) the database cannot record is not re-sent meanwhile', async () => {
     let down = true;
-    receiver.script({ status: 403, body: 'invalid_token' });
+    receiver.script({ status: 404, body: 'no_service' });
     const d = make({ outbox: failingWhile(store, () => down, ['markFailed']), minIntervalMs: 0 });
     await d.enqueue([item('chroma-primary', Date.now() - 1_000)]);
-    await d.deliverDue();
-    await d.deliverDue();
+    for (let pass = 0; pass < 9; pass++) await d.deliverDue(); // the reported 9 POSTs in 9 s
     expect(receiver.requests).toHaveLength(1);
+    expect(d.health()).toMatchObject({ ok: false, permanentFailures: 1 });
+    expect(d.health().lastError).toContain('HTTP 404 no_service (not retried');
     down = false;
     await d.deliverDue();
     expect(receiver.requests).toHaveLength(1);

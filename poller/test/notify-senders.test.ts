@@ -67,6 +67,25 @@ describe('SlackWebhookSender against a local receiver', () => {
     expect(JSON.stringify(result)).toContain('<redacted>');
   });
 
+  it('fault 9: a long reply echoing the webhook path is redacted before it is cut: no part of team id, bot id or token', async () => {
+    // 31 characters of padding put a cut at 60 inside the token ("…/XXXXsec"), as the old order (cut, then redact) did.
+    const body = `no_service ${'x'.repeat(19)} ${WEBHOOK_PATH} ${'y'.repeat(500)}`;
+    receiver.script({ status: 404, body });
+    const result = await new SlackWebhookSender(receiver.url).send(message);
+    expect(result).toMatchObject({ ok: false, retryable: false, code: 'NOTIFY_PERMANENT' });
+    const shown = (result as { message: string }).message;
+    // Redacted first (542 bytes), then bounded to 120 characters: 42 + 65 + "… (542 bytes)".
+    expect(shown).toBe(`HTTP 404 no_service ${'x'.repeat(19)} <redacted> ${'y'.repeat(65)}… (542 bytes) (not retried: check the webhook)`);
+    for (const part of ['T0000', 'B0000', 'XXXXse', 'secret', 'services']) expect(shown).not.toContain(part);
+  });
+
+  it('fault 18: a reply with newlines and terminal escapes stays one line with no control character', async () => {
+    receiver.script({ status: 400, body: 'invalid_payload\n2026-11-29T00:00:00Z info forged line \u001b[31mred\u001b]0;title\u0007' });
+    const result = await new SlackWebhookSender(receiver.url).send(message);
+    // eslint-disable-next-line no-control-regex
+    expect((result as { message: string }).message).not.toMatch(/[\u0000-\u001f\u007f]/);
+  });
+
   it('the shared Redactor is applied too', async () => {
     receiver.script({ status: 400, body: 'token hunter2-token leaked' });
     const result = await new SlackWebhookSender(receiver.url, { redactor: new Redactor(['hunter2-token']) }).send(message);

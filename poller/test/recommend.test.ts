@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PLAN_CATALOG as CATALOG, forecastFull, loadPlanCatalog, planNames, recommendDatabase, recommendDisk, recommendPlan } from '../src/recommend/index.js';
+import { DEFAULT_PLAN_CATALOG as CATALOG, forecastFull, loadPlanCatalog, planNames, recommendDatabase, recommendDisk, recommendPlan, recordsForecast } from '../src/recommend/index.js';
 
 const GiB = 1024 ** 3;
 const H = 3_600_000;
@@ -91,5 +91,20 @@ describe('plan catalog', () => {
       'web_services[1]: plans must be ordered smallest to largest',
       'disk.price_per_gb_month: must be a positive number',
     ]));
+  });
+});
+
+describe('disk forecasts in records (ChromaDB probe)', () => {
+  it('room left in records from the bytes per record, and days at the records-per-day trend', () => {
+    // 8 GB used by 400k records (20 kB each); 2 GB free → room for ~100k more; +10k records/day → ~10 days.
+    const history = [0, 1, 2, 3, 4, 5].map((i) => ({ at: T + i * 4 * H, value: 400_000 - 10_000 * (5 - i) * (4 / 24) }));
+    expect(recordsForecast(8, 2, 400_000, history)).toBe('Room for ~100k more records: full in ~10 days at ~10k records/day');
+    expect(recordsForecast(8, 2, 400_000, [])).toBe('Room for ~100k more records at the current size per record');
+    expect(recordsForecast(8, 2, 0, history)).toBeNull();
+  });
+
+  it('a disk alert carries the records line next to the bytes forecast', () => {
+    const lines = recommendDisk({ percent: 80, freeGb: 2, diskBytes: 10 * GiB, warningPercent: 80, freeGbHistory: [], records: 400_000, recordsHistory: [] }, CATALOG);
+    expect(lines).toEqual(['Increase disk size from 10GB to 20GB (+$2.50/month)', 'Current free space: 2.0GB', 'Room for ~100k more records at the current size per record']);
   });
 });

@@ -111,6 +111,22 @@ tests:
       - eval_time: 120s
         alertname: MemoryCritical
         exp_alerts: []
+  - name: ChromaDB not answering for three intervals while its sidecar is up
+    interval: 30s
+    input_series:
+      - series: 'chroma_up{service="chroma-replica",job="chroma",instance="b"}'
+        values: '0 0 0 0 0'
+    alert_rule_test:
+      - eval_time: 60s
+        alertname: ChromaDBNotAnswering
+        exp_alerts: []
+      - eval_time: 90s
+        alertname: ChromaDBNotAnswering
+        exp_alerts:
+          - exp_labels: { severity: critical, resource: chroma, service: chroma-replica, job: chroma, instance: b }
+            exp_annotations:
+              summary: chroma-replica - ChromaDB Not Answering
+              description: 'ChromaDB has not answered its heartbeat for 90s, while its sidecar answers.'
   - name: CPU throttled most of the window
     interval: 15s
     input_series:

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '@chroma-monitor/shared';
 import { freePort } from '../../test-support/net.js';
-import { scrapeTarget, ScrapeScheduler, type ScrapeOptions, type ScrapeResult } from '../src/scrape/index.js';
+import { MAX_LABEL_VALUE_LENGTH, scrapeTarget, ScrapeScheduler, type ScrapeOptions, type ScrapeResult } from '../src/scrape/index.js';
 import { deriveScrape } from '../src/derive/index.js';
 import { exporterBody, FARM_TOKEN, startTargetFarm, type TargetFarm } from './support/target-farm.js';
 
@@ -144,6 +144,22 @@ describe('scrapeTarget against hostile targets', () => {
     expect(!result.ok && result.error.code).toBe('SCRAPE_PARSE');
     expect(!result.ok && result.error.message).not.toContain(password);
     expect(!result.ok && result.error.message).not.toContain(Buffer.from(`user:${password}`).toString('base64'));
+  });
+
+  it('fault 15: a bearer token ending in a newline (a ${VAR} read from a file) is sent trimmed', async () => {
+    const result = await scrape('/needs-token', {}, `${FARM_TOKEN}\n`);
+    expect(result.ok).toBe(true);
+  });
+
+  it('fault 17: a 2 MiB label value fails the scrape with a clear reason and nothing of it is kept', async () => {
+    const result = await scrape('/huge-label');
+    expect(result).toMatchObject({ ok: false, error: { code: 'SCRAPE_LABEL_LIMIT', message: `label "datname" of pg_database_size_bytes is ${2 * 1024 * 1024} characters long, over the limit of 1024 (label value length limit): nothing of this scrape is kept` } });
+    expect(MAX_LABEL_VALUE_LENGTH).toBe(1024);
+  });
+
+  it('a label value exactly at the limit (1024 characters) is kept', async () => {
+    const result = await scrape('/label-at-limit');
+    expect(result.ok && result.samples[0]!.labels.datname).toBe('d'.repeat(1024));
   });
 
   it('an empty body is up with no values (not zeros)', async () => {

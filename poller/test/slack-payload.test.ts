@@ -109,4 +109,39 @@ describe('Slack message layout (SPEC §5)', () => {
   it('stdout gets the same text as the fallback', () => {
     expect(formatPlainAlert(notification(), OPTIONS)).toBe(buildSlackMessage(notification(), OPTIONS).text);
   });
+
+  it('fault 5: a header cut at 150 never splits an emoji (the text stays valid UTF-16)', () => {
+    const title = `${'a'.repeat(145)}🚨🚨🚨`; // "🚨 " + 145 a's = 148 units; the next emoji would straddle 150
+    const header = (buildSlackMessage(notification(), { title }).blocks[0] as { text: { text: string } }).text.text;
+    expect(header).toBe(`🚨 ${'a'.repeat(145)}…`);
+    expect(header.length).toBeLessThanOrEqual(150);
+    expect(header).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+
+  it('fault 5: every text is within its Block Kit limit (section 3000, field 2000, message text 40 000), cut on code points', () => {
+    const long = '🚨x'.repeat(30_000);
+    const message = buildSlackMessage(notification({ title: long, summary: long, recommendations: [long, long], snapshot }), OPTIONS);
+    const blocks = message.blocks as Array<{ text?: { text: string }; fields?: Array<{ text: string }> }>;
+    expect(blocks.length).toBeLessThanOrEqual(50);
+    for (const block of blocks.slice(1)) {
+      if (block.text) expect(block.text.text.length).toBeLessThanOrEqual(3000);
+      for (const field of block.fields ?? []) expect(field.text.length).toBeLessThanOrEqual(2000);
+    }
+    expect(message.text.length).toBeLessThanOrEqual(40_000);
+    expect(message.text.endsWith('…')).toBe(true);
+    expect(JSON.stringify(message)).not.toMatch(/\\ud83d(?!\\udea8)/i);
+    const grouped = buildGroupedSlackMessage(Array.from({ length: 30 }, () => notification({ summary: long })), OPTIONS);
+    expect(grouped.text.length).toBeLessThanOrEqual(40_000);
+    for (const block of grouped.blocks.slice(1) as Array<{ text: { text: string } }>) expect(block.text.text.length).toBeLessThanOrEqual(3000);
+  });
+
+  it('fault 6: *bold*, _italic_, ~strike~ and `code` from a target are shown literally, not as formatting', () => {
+    const summary = 'chroma_primary has failed 3 scrapes in a row: line 2: *bold* _x_ ~gone~ `rm -rf` \n> quoted';
+    const message = buildSlackMessage(notification({ resource: 'service', title: 'chroma_primary - Service Down', summary, recommendations: [] }), OPTIONS);
+    const expected = 'chroma_primary has failed 3 scrapes in a row: line 2: \u2217bold\u2217 \uFF3Fx\uFF3F \u223Cgone\u223C \u02CBrm -rf\u02CB &gt; quoted';
+    expect((message.blocks[1] as { text: { text: string } }).text.text).toBe(`*chroma_primary - Service Down*\n${expected}`);
+    expect(message.text.split('\n')[2]).toBe(expected);
+    const grouped = buildGroupedSlackMessage([notification({ summary }), notification({ summary })], OPTIONS);
+    expect((grouped.blocks[2] as { text: { text: string } }).text.text.split('\n')[0]).toBe(`🚨 *chroma-primary - Disk Critical*: ${expected}`);
+  });
 });

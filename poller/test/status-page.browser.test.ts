@@ -32,9 +32,10 @@ describe.skipIf(!chromiumPath)('status page in Chromium', () => {
   let poller: RunningMonitor;
   let browser: Browser;
 
-  const open = async (width: number, path = '/'): Promise<Page> => {
+  /** Opens the page without its automatic refresh, which would reload it under a slow test. */
+  const open = async (width: number, path = '/?range=6h'): Promise<Page> => {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
-    await page.goto(`${poller.url}${path}`);
+    await page.goto(`${poller.url}${path}&refresh=off`);
     return page;
   };
 
@@ -105,7 +106,7 @@ describe.skipIf(!chromiumPath)('status page in Chromium', () => {
     page.on('request', (request) => {
       if (!request.url().startsWith(poller.url)) external.push(request.url());
     });
-    await page.goto(`${poller.url}/`);
+    await page.goto(`${poller.url}/?refresh=off`);
     expect(await page.locator('#summary').innerText()).toBe('1 critical · 2 ok · 1 down');
     expect(await page.locator('section.card').evaluateAll((cards) => cards.map((c) => `${c.getAttribute('data-service')}:${c.getAttribute('data-level')}`))).toEqual([
       'chroma-primary:critical',
@@ -131,8 +132,8 @@ describe.skipIf(!chromiumPath)('status page in Chromium', () => {
     expect(external).toEqual([]);
   });
 
-  it('every chart has a % axis, local-time labels and its own labelled thresholds; gaps stay gaps; a target with no history says so', async () => {
-    const page = await open(1280);
+  it.each([1280, 390])('at %i px every chart has a % axis, local-time labels and its own labelled thresholds; gaps stay gaps; a target with no history says so', async (width) => {
+    const page = await open(width);
     const charts = page.locator('section.card[data-service="chroma-primary"] figure.chart');
     expect(await charts.evaluateAll((fs) => fs.map((f) => f.getAttribute('data-chart')))).toEqual(['Memory', 'CPU', 'Disk']);
     const memory = charts.first();
@@ -153,8 +154,8 @@ describe.skipIf(!chromiumPath)('status page in Chromium', () => {
     for (const colour of colours) expect(['#15803d', '#b45309', '#b91c1c', '#4b5563']).not.toContain(colour);
   });
 
-  it('hovering a point shows its value and local time', async () => {
-    const page = await open(1280);
+  it.each([1280, 390])('at %i px hovering a point shows its value and local time', async (width) => {
+    const page = await open(width);
     const point = page.locator('section.card[data-service="chroma-primary"] figure.chart[data-chart="Memory"] circle.pt').first();
     await point.hover({ force: true });
     const tip = page.locator('#tip');
@@ -162,17 +163,17 @@ describe.skipIf(!chromiumPath)('status page in Chromium', () => {
     expect(await tip.innerText()).toMatch(/^Memory 6\d\.\d% at /);
   });
 
-  it('the range switch: 1h shows the last hour only, marked as current', async () => {
-    const page = await open(1280);
+  it.each([1280, 390])('at %i px the range switch: 1h shows the last hour only, marked as current', async (width) => {
+    const page = await open(width);
     await page.locator('.ranges a', { hasText: '1h' }).first().click();
-    await page.waitForURL(/range=1h/);
+    await page.waitForURL(/range=1h&refresh=off/);
     expect(await page.locator('.ranges a.on').first().innerText()).toBe('1h');
     const ats = await page.locator('section.card[data-service="chroma-primary"] figure.chart[data-chart="Memory"] circle.pt').evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('data-t'))));
     expect(Math.min(...ats)).toBeGreaterThanOrEqual(Date.now() - 3_600_000 - 60_000);
   });
 
-  it('the incident timeline lists alerts newest first with delivery status, and filters by service', async () => {
-    const page = await open(1280);
+  it.each([1280, 390])('at %i px the incident timeline lists alerts newest first with delivery status, and filters by service', async (width) => {
+    const page = await open(width);
     const rows = page.locator('#timeline tbody tr');
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(2);
     const failed = page.locator('#timeline tr[data-service="chroma-replica"]');
@@ -180,12 +181,13 @@ describe.skipIf(!chromiumPath)('status page in Chromium', () => {
     expect(await failed.locator('td').allInnerTexts()).toEqual([local, 'warning', 'chroma-replica', 'disk', 'chroma-replica - Disk Warning', 'failed: HTTP 404 no_service (not retried)']);
     expect(await page.locator('#timeline tr[data-service="chroma-primary"]').first().locator('td').nth(4).innerText()).toBe('chroma-primary - Memory Critical');
     await page.locator('#timeline a', { hasText: 'chroma-replica' }).click();
-    await page.waitForURL(/service=chroma-replica/);
+    await page.waitForURL(/refresh=off&service=chroma-replica/);
     expect(await page.locator('#timeline tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-service')))).toEqual(['chroma-replica']);
   });
 
-  it('the cost panel: plans, monthly cost now and after, the recommended change', async () => {
-    const page = await open(1280, '/?range=24h');
+  it.each([1280, 390])('at %i px the cost panel: plans, monthly cost now and after, the recommended change', async (width) => {
+    const page = await open(width, '/?range=24h');
+    expect(await page.locator('noscript').count(), 'refresh=off: no meta refresh either').toBe(0);
     const primaryRow = page.locator('#cost tr', { hasText: 'chroma-primary' });
     const cells = await primaryRow.locator('td').allInnerTexts();
     expect(cells.slice(0, 5)).toEqual(['chroma-primary', 'starter', '$9.50', 'plan Starter → Standard (+$18.00/month)', '$27.50']);

@@ -206,7 +206,7 @@ describe('a batch in flight', () => {
   });
 
   it.each([
-    { name: 'commits: rows pushed out of the bound meanwhile count as written, not dropped', terminate: false, stored: 70, dropped: 0 },
+    { name: 'commits (issue 11, fault 4): rows pushed out of the bound meanwhile count as written, not dropped', terminate: false, stored: 70, dropped: 0 },
     { name: 'fails: the rows pushed out of the bound meanwhile are dropped and counted', terminate: true, stored: 50, dropped: 20 },
   ])('when it $name', async ({ terminate, stored, dropped }) => {
     const store = await openStore({ databaseUrl: db.url, dataDir: '', bufferRows: 50, redactor: new Redactor(), logger, statementTimeoutMs: 10_000 });
@@ -226,6 +226,29 @@ describe('a batch in flight', () => {
       expect(await storedSeconds(db)).toEqual(Array.from({ length: stored }, (_, i) => 70 - stored + i));
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('a PostgreSQL error with newlines, escapes and 200 kB of text (issue 11, fault 18)', () => {
+  it('fault 18: store.last_error is one line, escaped, bounded with its size; the rows stay buffered', async () => {
+    const db = await createTestDatabase('chroma_forged_error');
+    const store = await openStore({ databaseUrl: db.url, dataDir: '', bufferRows: 10, redactor: new Redactor(), logger });
+    try {
+      await db.query(`CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION '%', E'disk full\\n2026-11-29T00:00:00Z info all good \\x1b[31mred\\x1b]0;title\\x07' || repeat('x', 200000); END $$ LANGUAGE plpgsql`);
+      await db.query('CREATE TRIGGER refuse BEFORE INSERT ON service_resource_metrics FOR EACH ROW EXECUTE FUNCTION refuse()');
+      store.history.append(rows(0, 3));
+      await store.history.flush();
+      const { lastError, bufferedRows } = store.health();
+      expect(bufferedRows).toBe(3);
+      expect(lastError!.startsWith('disk full\\n2026-11-29T00:00:00Z info all good \\x1b[31mred\\x1b]0;title\\x07xxx')).toBe(true);
+      expect(lastError).toMatch(/… \(\d+ bytes\)$/);
+      expect(lastError!.length).toBe(500);
+      // eslint-disable-next-line no-control-regex
+      expect(lastError).not.toMatch(/[\u0000-\u001f]/);
+    } finally {
+      await store.close();
+      await db.drop();
     }
   });
 });

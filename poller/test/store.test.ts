@@ -172,7 +172,8 @@ describe.each(backends)('store on $name', (backend) => {
     await store.outbox.markSent([ids[1]!], now);
     await store.outbox.markFailed([ids[2]!], 'HTTP 404 no_service');
     expect(await store.outbox.due(now, 10)).toEqual([]);
-    expect((await store.outbox.due(now + MINUTE, 10)).map((m) => m.id)).toEqual([ids[3]]);
+    // Issue 11, fault 1: ids[3] is due, but ids[0] backs off until now + 2 min and holds it (strict order).
+    expect((await store.outbox.due(now + MINUTE, 10)).map((m) => m.id)).toEqual([]);
     const later = await store.outbox.due(now + 2 * MINUTE, 10);
     expect(later.map((m) => [m.id, m.attempts, m.lastError])).toEqual([[ids[0], 1, 'HTTP 503'], [ids[3], 0, null]]);
     expect(await store.outbox.counts()).toEqual({ pending: 2, failed: 1 });
@@ -200,9 +201,9 @@ describe('migrate command path on PostgreSQL', () => {
 
   it('two at once apply the schema once; a third run applies nothing', async () => {
     const [first, second] = await Promise.all([migrateStore(db.url, ''), migrateStore(db.url, '')]);
-    expect([...first.applied, ...second.applied]).toEqual([1]);
+    expect([...first.applied, ...second.applied]).toEqual([1, 2, 3]);
     expect(await migrateStore(db.url, '')).toEqual({ kind: 'postgres', applied: [] });
-    expect((await db.query('SELECT version FROM schema_migrations')).rows).toEqual([{ version: 1 }]);
+    expect((await db.query('SELECT version FROM schema_migrations ORDER BY version')).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     const { rows } = await db.query("SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'service_resource_metrics' ORDER BY ordinal_position");
     expect(rows).toEqual([
       { column_name: 'service_name', data_type: 'text', is_nullable: 'NO' },
@@ -211,6 +212,7 @@ describe('migrate command path on PostgreSQL', () => {
       { column_name: 'disk_usage_percent', data_type: 'double precision', is_nullable: 'YES' },
       { column_name: 'disk_free_gb', data_type: 'double precision', is_nullable: 'YES' },
       { column_name: 'recorded_at', data_type: 'timestamp with time zone', is_nullable: 'NO' },
+      { column_name: 'chroma_records', data_type: 'bigint', is_nullable: 'YES' },
     ]);
   });
 
@@ -220,7 +222,7 @@ describe('migrate command path on PostgreSQL', () => {
       store.history.append([sample('x', Date.parse('2026-11-24T10:00:00Z'))]);
       await store.history.flush();
       expect(store.health().ok).toBe(true);
-      expect((await db.query('SELECT count(*)::int AS n FROM schema_migrations')).rows).toEqual([{ n: 1 }]);
+      expect((await db.query('SELECT count(*)::int AS n FROM schema_migrations')).rows).toEqual([{ n: 3 }]);
     } finally {
       await store.close();
     }
@@ -232,7 +234,7 @@ describe('migrate command path on the embedded store', () => {
     const dir = await mkdtemp(join(tmpdir(), 'chroma-pglite-migrate-'));
     const dataDir = join(dir, 'nested', 'data');
     try {
-      expect(await migrateStore(null, dataDir)).toEqual({ kind: 'embedded', applied: [1] });
+      expect(await migrateStore(null, dataDir)).toEqual({ kind: 'embedded', applied: [1, 2, 3] });
       expect(await migrateStore(null, dataDir)).toEqual({ kind: 'embedded', applied: [] });
       const at = Date.parse('2026-11-24T10:00:00Z');
       const first = await openStore({ databaseUrl: null, dataDir, bufferRows: 10, redactor: new Redactor(), logger });
@@ -243,7 +245,7 @@ describe('migrate command path on the embedded store', () => {
       const second = await openStore({ databaseUrl: null, dataDir, bufferRows: 10, redactor: new Redactor(), logger });
       try {
         expect(await second.serviceHistory('persisted', 0)).toEqual([sample('persisted', at)]);
-        expect((await second.query('SELECT version FROM schema_migrations')).rows).toEqual([{ version: 1 }]);
+        expect((await second.query('SELECT version FROM schema_migrations ORDER BY version')).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       } finally {
         await second.close();
       }

@@ -17,6 +17,7 @@ export const ErrorCode = {
   ScrapeContentType: 'SCRAPE_CONTENT_TYPE',
   ScrapeBodyTooLarge: 'SCRAPE_BODY_TOO_LARGE',
   ScrapeSampleLimit: 'SCRAPE_SAMPLE_LIMIT',
+  ScrapeLabelLimit: 'SCRAPE_LABEL_LIMIT',
   ScrapeParse: 'SCRAPE_PARSE',
   ScrapeEmpty: 'SCRAPE_EMPTY',
   StoreUnavailable: 'STORE_UNAVAILABLE',

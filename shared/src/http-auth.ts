@@ -16,20 +16,34 @@ function constantTimeEqual(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-/** The value the `Authorization` header must carry for `auth`. */
-function expectedHeader(auth: HttpAuthConfig): string {
-  if (auth.kind === 'bearer') return `Bearer ${auth.token}`;
-  return `Basic ${Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString('base64')}`;
+/**
+ * The credentials `auth` expects, as `scheme credentials` with the scheme in
+ * lower case. Configured values are trimmed: a token file's trailing newline
+ * must not lock every client out (issue 11, fault 15).
+ */
+function expectedCredentials(auth: HttpAuthConfig): string {
+  if (auth.kind === 'bearer') return `bearer ${auth.token.trim()}`;
+  return `basic ${Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString('base64')}`;
+}
+
+/**
+ * The header as `scheme credentials`: the scheme in lower case (RFC 9110
+ * §11.1: auth schemes are case-insensitive, so `bearer x` equals `Bearer x`),
+ * surrounding and separating whitespace reduced. Empty when it has no credentials.
+ */
+function givenCredentials(header: string | undefined): string {
+  const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(header ?? '');
+  return match ? `${match[1]!.toLowerCase()} ${match[2]!}` : '';
 }
 
 /**
  * True when the `Authorization` header satisfies `auth` (always true when
- * `auth` is null). The whole header is compared as one string so that an
- * unknown user and a wrong password cost the same.
+ * `auth` is null). Scheme and credentials are compared as one string so that
+ * an unknown user and a wrong password cost the same.
  */
 export function isAuthorized(header: string | undefined, auth: HttpAuthConfig | null): boolean {
   if (!auth) return true;
-  return constantTimeEqual(header ?? '', expectedHeader(auth));
+  return constantTimeEqual(givenCredentials(header), expectedCredentials(auth));
 }
 
 /** The `WWW-Authenticate` challenge to send with a 401. */

@@ -1,6 +1,9 @@
 export { ErrorCode, MonitorError, hasErrorCode, errorMessage } from './errors.js';
 export { type Clock, systemClock, ManualClock } from './clock.js';
-export { REDACTED, redactUrl, Redactor } from './redact.js';
+export { REDACTED, redactUrl, Redactor, isPathSecretUrl } from './redact.js';
+export { formsOf, isCredentialParam, MIN_SECRET_LENGTH } from './secret-forms.js';
+export { escapeControl, logLine, MAX_LOG_MESSAGE_LENGTH } from './log-line.js';
+export { cutText, graphemePrefix, boundMessage, MAX_ERROR_LENGTH } from './text-cut.js';
 export { parseDuration, parseSize, formatDuration, formatGb, BYTES_PER_GB } from './units.js';
 export {
   type MetricName,
@@ -9,6 +12,9 @@ export {
   DATNAME_LABEL,
   ResourceMetric,
   PostgresMetric,
+  ChromaMetric,
+  COLLECTION_LABEL,
+  VERSION_LABEL,
   PollerMetric,
 } from './metric-names.js';
 export { isAuthorized, authChallenge } from './http-auth.js';
@@ -20,6 +26,7 @@ export type {
   Thresholds,
   Cooldowns,
   AlertTuning,
+  DigestConfig,
   TargetConfig,
   PostgresProbeConfig,
   HttpAuthConfig,
@@ -29,3 +36,4 @@ export type {
   ConfigResult,
 } from './config/types.js';
 export { parseConfig, type ParseConfigOptions, DEFAULTS, SERVICE_NAME_PATTERN } from './config/index.js';
+export { parseDigestSchedule, latestSlot, digestDue, type DigestSchedule, type DigestDecision } from './config/digest-schedule.js';

@@ -28,6 +28,11 @@ export const ResourceMetric = {
   cpuSecondsTotal: metric('resource_cpu_seconds_total', 'CPU time used by the container (cgroup), or by the host without one.'),
   cpuLimitCores: metric('resource_cpu_limit_cores', 'CPU quota of the container in cores, or online cores without one.'),
   cpuUsageRatio: metric('resource_cpu_usage_ratio', 'CPU used over the last sampling window divided by the CPU limit, 0..1.'),
+  sampleTimestampSeconds: metric('resource_sample_timestamp_seconds', 'Unix time at which the CPU counters of this scrape were read, by the exporter\'s clock (scrapes under 200 ms apart share one reading).'),
+  cpuPeriodsTotal: metric('resource_cpu_periods_total', 'CFS enforcement periods elapsed for the container cgroup (cpu.stat nr_periods).'),
+  cpuThrottledPeriodsTotal: metric('resource_cpu_throttled_periods_total', 'CFS periods in which the container was throttled at its CPU quota (cpu.stat nr_throttled).'),
+  cpuThrottledSecondsTotal: metric('resource_cpu_throttled_seconds_total', 'Time the container was throttled at its CPU quota (cpu.stat throttled_time or throttled_usec).'),
+  collectorErrorsTotal: metric('resource_collector_errors_total', 'Scrapes in which a resource reader failed, by collector (memory, cpu, disk); that series was left out.'),
   diskSizeBytes: metric('resource_disk_size_bytes', 'Size of the filesystem holding the watched path.'),
   diskFreeBytes: metric('resource_disk_free_bytes', 'Bytes available to unprivileged users on the filesystem holding the path.'),
   diskUsedBytes: metric('resource_disk_used_bytes', 'Size minus bytes free for root on the filesystem holding the path.'),
@@ -43,6 +48,21 @@ export const PostgresMetric = {
   settingsMaxConnections: metric('pg_settings_max_connections', 'The max_connections server setting.'),
   scrapeDurationSeconds: metric('pg_scrape_duration_seconds', 'Time the probe took to query PostgreSQL.'),
 } as const;
+
+/** ChromaDB probe metrics (SPEC §8 "ChromaDB probe"), served by the sidecar with `--chroma-url`. */
+export const ChromaMetric = {
+  up: metric('chroma_up', 'Whether ChromaDB answered its heartbeat (1) or not (0).'),
+  heartbeatDurationSeconds: metric('chroma_heartbeat_duration_seconds', 'Time ChromaDB took to answer its heartbeat.'),
+  info: metric('chroma_info', 'ChromaDB server version, as a label; the value is always 1.'),
+  collections: metric('chroma_collections', 'Number of collections in the watched tenant and database.'),
+  collectionRecords: metric('chroma_collection_records', 'Records per collection: the largest collections by name, the rest summed as collection="other".'),
+  persistDirectoryBytes: metric('chroma_persist_directory_bytes', 'Disk space used by the ChromaDB persist directory (cached between scrapes).'),
+} as const;
+
+/** Label of chroma_collection_records. */
+export const COLLECTION_LABEL = 'collection';
+/** Label of chroma_info. */
+export const VERSION_LABEL = 'version';
 
 /** The poller's own metrics (SPEC §5 HTTP). */
 export const PollerMetric = {

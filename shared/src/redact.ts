@@ -1,74 +1,115 @@
 /**
  * Secrets (webhook URLs, database passwords, tokens) must never reach a log
- * line, an error message, /status or a Slack message. Everything that formats
- * text for the outside passes through one Redactor, which knows every secret
- * the process was configured with, plus a structural rule for URLs.
+ * line, an error message, /status, the page, Slack, a stored row or CLI
+ * output. Everything that formats text for the outside passes through one
+ * Redactor, which knows every secret the process was configured with in every
+ * form it can take on the way out (secret-forms.ts), plus structural rules
+ * that catch credentials it was never told about (`//user:pw@`, a token used
+ * as a URL username, `?token=…`, `Authorization: Basic …`).
+ *
+ * Redact BEFORE cutting text to a length (text-cut.ts): a secret cut in half
+ * no longer matches any form.
  */
+import { CREDENTIAL_PARAM, formsOf, MIN_SECRET_LENGTH } from './secret-forms.js';
 
 export const REDACTED = '<redacted>';
 
+/** Shortest prefix of a secret form masked when it ends right before an ellipsis. */
+const MIN_CUT_LENGTH = 6;
+
+const isHttp = (url: URL) => url.protocol === 'http:' || url.protocol === 'https:';
+
+/** True for webhook-style URLs whose path is itself the secret (Slack's /services/T…/B…/token). */
+export function isPathSecretUrl(url: URL): boolean {
+  return /(^|\.)hooks\.slack\.com$/i.test(url.hostname) || url.pathname.startsWith('/services/');
+}
+
 /**
- * Replaces the userinfo password of a URL (`postgres://u:pw@h/db` →
- * `postgres://u:<redacted>@h/db`) and, for webhook-style URLs whose path is
- * the secret, the whole path. Strings that are not URLs are returned as is.
+ * A URL safe to show: the userinfo password masked (`postgres://u:pw@h/db` →
+ * `postgres://u:<redacted>@h/db`), an http(s) username used alone (a token) masked,
+ * the whole path of a webhook-style URL masked, and the query masked. The
+ * database name (the path of a postgres URL) is not a secret and stays.
+ * Strings that are not URLs are returned as is (the Redactor's structural
+ * rules still apply to them).
  */
 export function redactUrl(raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return raw; // not a URL: nothing structural to hide; the Redactor still masks known secrets
+    return raw;
   }
   let out = `${url.protocol}//`;
-  if (url.username) out += `${url.username}${url.password ? `:${REDACTED}` : ''}@`;
+  if (url.username && url.password) out += `${url.username}:${REDACTED}@`;
+  else if (url.password || (url.username && isHttp(url))) out += `${REDACTED}@`;
+  else if (url.username) out += `${url.username}@`; // postgres://postgres@host: a user name, not a token
   out += url.host;
-  const isWebhook = /hooks\.slack\.com$/i.test(url.hostname) || url.pathname.startsWith('/services/');
-  if (isWebhook) return `${out}/${REDACTED}`;
+  if (isPathSecretUrl(url)) return `${out}/${REDACTED}`;
   out += url.pathname === '/' && !raw.endsWith('/') ? '' : url.pathname;
   return url.search ? `${out}?${REDACTED}` : out;
 }
 
-/** Secret fragments worth masking on their own when found inside longer text. */
-function fragmentsOf(secret: string): string[] {
-  const fragments = [secret];
-  try {
-    const url = new URL(secret);
-    if (url.password) fragments.push(decodeURIComponent(url.password), url.password);
-    if (url.pathname.length > 8) fragments.push(url.pathname);
-  } catch {
-    // not a URL: the whole string is the secret
-  }
-  return fragments;
-}
+/** `scheme://user:password@` (also without the scheme's colon, `http//u:p@h`, and with `/` in the password). */
+const USERINFO_PASSWORD = /(\/\/[^\s:/@]*):[^\s@]+@/g;
+/** `https://token@host`: over HTTP a lone URL username is how tokens are passed (GitHub, many APIs). */
+const USERINFO_TOKEN = /(\bhttps?:?\/\/)([^\s:/@<>"'`]+)@(?=[^\s@])/gi;
+/** `?token=…`, `&api_key=…`, `;password=…`: values of query parameters named like credentials. */
+const QUERY_CREDENTIAL = new RegExp(`([?&;]${CREDENTIAL_PARAM.source}=)[^&\\s#"'<>\`]+`, 'gi');
+/** `Bearer …`, `Basic …`, `Token …` credentials (an echoed Authorization header). Not a `realm=` challenge. */
+const AUTH_CREDENTIAL = /\b(Bearer|Basic|Token)(\s+)(?!realm=)[A-Za-z0-9._~+/=-]{6,}/gi;
 
 /**
- * Masks every registered secret wherever it appears in a string. Secrets
- * shorter than 4 characters are not registered on their own (masking "a"
- * everywhere would make logs unreadable); URLs are also redacted structurally.
+ * Masks every registered secret, in every form, wherever it appears in a
+ * string, then applies the structural rules. Forms shorter than 4 characters
+ * are not registered on their own (masking "a" everywhere would make logs
+ * unreadable).
  */
 export class Redactor {
-  #fragments: string[] = [];
+  #forms: string[] = [];
 
   constructor(secrets: Iterable<string | null | undefined> = []) {
     for (const secret of secrets) this.add(secret);
   }
 
-  /** Registers a secret; null, undefined and empty strings are ignored. */
+  /** Registers a secret and its derived forms; null, undefined and empty strings are ignored. */
   add(secret: string | null | undefined): void {
     if (!secret) return;
-    for (const fragment of fragmentsOf(secret)) {
-      if (fragment.length >= 4 && !this.#fragments.includes(fragment)) this.#fragments.push(fragment);
+    for (const form of formsOf(secret)) {
+      if (form.length >= MIN_SECRET_LENGTH && !this.#forms.includes(form)) this.#forms.push(form);
     }
     // Longest first, so a URL is replaced whole before its password fragment.
-    this.#fragments.sort((a, b) => b.length - a.length);
+    this.#forms.sort((a, b) => b.length - a.length);
   }
 
-  /** The text with every known secret replaced by `<redacted>`. */
+  /**
+   * Text cut by code that ran before redaction (a parser quoting the first 80
+   * characters of a line) can end in the first part of a secret: a prefix of
+   * a form, at least MIN_CUT_LENGTH long, right before an ellipsis is masked
+   * too. Shorter leftovers are allowed (SPEC §8: no 6-character fragment),
+   * so "http:…" or "ftp:…" in a message is not taken for a secret.
+   */
+  #redactCutForms(text: string): string {
+    return text.replace(/([^\s…]{6,})…/g, (whole, before: string) => {
+      for (const form of this.#forms) {
+        for (let k = Math.min(form.length - 1, before.length); k >= MIN_CUT_LENGTH; k--) {
+          if (before.endsWith(form.slice(0, k))) return `${before.slice(0, before.length - k)}${REDACTED}…`;
+        }
+      }
+      return whole;
+    });
+  }
+
+  /** The text with every known secret replaced by `<redacted>`, and credentials found by shape masked. */
   redact(text: string): string {
     let out = text;
-    for (const fragment of this.#fragments) {
-      if (out.includes(fragment)) out = out.split(fragment).join(REDACTED);
+    for (const form of this.#forms) {
+      if (out.includes(form)) out = out.split(form).join(REDACTED);
     }
-    return out.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^:/@\s]+):([^@\s/]+)@/gi, `$1:${REDACTED}@`);
+    if (out.includes('…')) out = this.#redactCutForms(out);
+    return out
+      .replace(USERINFO_PASSWORD, `$1:${REDACTED}@`)
+      .replace(USERINFO_TOKEN, (whole, scheme: string, user: string) => (user === REDACTED ? whole : `${scheme}${REDACTED}@`))
+      .replace(QUERY_CREDENTIAL, `$1${REDACTED}`)
+      .replace(AUTH_CREDENTIAL, (whole, scheme: string, space: string) => (whole.endsWith(REDACTED) ? whole : `${scheme}${space}${REDACTED}`));
   }
 }

@@ -57,7 +57,7 @@ describe('parseConfig', () => {
   });
 
   it.each([
-    { name: 'unknown top-level key', raw: { intervall: '30s' }, expected: 'intervall: unknown key (expected one of: interval, timeout, concurrency, body_limit, sample_limit, listen, database_url, data_dir, retention, buffer_rows, slack, thresholds, cooldowns, targets, probes, auth, plans_file, resolve_after, cpu_window, no_data_after, flapping)' },
+    { name: 'unknown top-level key', raw: { intervall: '30s' }, expected: 'intervall: unknown key (expected one of: interval, timeout, concurrency, body_limit, sample_limit, listen, database_url, data_dir, retention, buffer_rows, slack, thresholds, cooldowns, targets, probes, auth, plans_file, resolve_after, cpu_window, no_data_after, flapping, digest)' },
     { name: 'unknown nested key', raw: { thresholds: { memory: { warn: 70 } } }, expected: 'thresholds.memory.warn: unknown key (expected one of: warning, critical)' },
     { name: 'bad duration', raw: { interval: '30 seconds' }, expected: 'interval: "30 seconds" is not a duration (use a number and one of ms, s, m, h, d, w: "30s", "6h", "1d")' },
     { name: 'duration as a number', raw: { retention: 30 }, expected: 'retention: must be a duration string like "30s", "6h" or "1d"' },
@@ -88,6 +88,8 @@ describe('parseConfig', () => {
     { name: 'no_data_after of 0 scrapes', raw: { no_data_after: 0 }, expected: 'no_data_after: must be an integer at least 1 and at most 1000, got 0' },
     { name: 'flapping with an unknown key', raw: { flapping: { changes: 3 } }, expected: 'flapping.changes: unknown key (expected one of: max_changes, window, stable_for)' },
     { name: 'flapping max_changes of 1', raw: { flapping: { max_changes: 1 } }, expected: 'flapping.max_changes: must be an integer at least 2 and at most 1000, got 1' },
+    { name: 'a digest at an unreadable time', raw: { digest: { every: '7d', at: 'Monday 9am' } }, expected: 'digest.at: must be "HH:MM" or "Ddd HH:MM" in UTC (e.g. "Mon 09:00"), got "Monday 9am"' },
+    { name: 'a weekday digest every 3 days', raw: { digest: { every: '3d', at: 'Mon 09:00' } }, expected: 'digest.every: must be a whole number of weeks when at names a weekday' },
     { name: 'auth user without password', raw: { auth: { username: 'u' } }, expected: 'auth: needs bearer_token, or both username and password' },
   ])('$name', ({ raw, expected }) => {
     expect(problemsOf(raw)).toEqual([expected]);

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Gauge, Registry } from 'prom-client';
-import { DATNAME_LABEL, PostgresMetric, Redactor, SERVICE_LABEL, errorMessage, isAuthorized, type HttpAuthConfig } from '@chroma-monitor/shared';
+import { DATNAME_LABEL, PostgresMetric, Redactor, SERVICE_LABEL, errorMessage, isAuthorized, logLine, boundMessage, escapeControl, type HttpAuthConfig } from '@chroma-monitor/shared';
 import { createMetricsHandler } from '../metrics-handler.js';
 import { PostgresReader, type PostgresReading } from './postgres-reader.js';
 
@@ -45,7 +45,9 @@ export function createPostgresProbe(options: PostgresProbeOptions): PostgresProb
   const service = options.service ?? DEFAULT_PROBE_SERVICE;
   const limitBytes = options.limitBytes ?? DEFAULT_PROBE_LIMIT_BYTES;
   const redactor = new Redactor([options.databaseUrl]);
-  const logger = options.logger ?? { warn: (message: string) => process.stderr.write(`${message}\n`) };
+  const sink = options.logger ?? { warn: (message: string) => process.stderr.write(`${message}\n`) };
+  // A PostgreSQL error can carry newlines and escape sequences: one bounded line each (issue 11, fault 18).
+  const logger = { warn: (message: string) => sink.warn(logLine(message)) };
   let wasUp: boolean | null = null;
 
   const reader = new PostgresReader({
@@ -63,7 +65,7 @@ export function createPostgresProbe(options: PostgresProbeOptions): PostgresProb
       wasUp = true;
       return { up: true, reading, durationMs: performance.now() - started };
     } catch (error) {
-      const message = redactor.redact(errorMessage(error) || 'query failed');
+      const message = boundMessage(escapeControl(redactor.redact(errorMessage(error) || 'query failed')));
       // Log on the transition only: a down database must not flood the log every scrape.
       if (wasUp !== false) logger.warn(`postgres probe (${service}): query failed: ${message}`);
       wasUp = false;
@@ -86,6 +88,9 @@ export function createPostgresProbe(options: PostgresProbeOptions): PostgresProb
   const refresh = async () => {
     const result = await collect();
     for (const metric of [size, limit, backends, maxConnections]) metric.reset();
+    // reset() puts a label-less gauge back to 0, which would read as "0 connections" while the
+    // database is down (issue 11, fault 21): drop the series instead, as postgres_exporter does.
+    for (const metric of [backends, maxConnections]) metric.remove({});
     up.set(result.up ? 1 : 0);
     duration.set(result.durationMs / 1000);
     if (result.up) {

@@ -2,8 +2,11 @@
  * One round trip to PostgreSQL for everything the probe reports. The pool
  * holds a single connection, re-established after failures; its 'error'
  * listener keeps a dropped idle connection from crashing the process.
+ *
+ * `pg` is loaded on the first reading, not on import: a service that embeds
+ * the exporter for its resource metrics never pays for it (~6.7 MiB RSS).
  */
-import pg from 'pg';
+import type pg from 'pg';
 
 export interface PostgresReading {
   datname: string;
@@ -26,10 +29,22 @@ const QUERY = `SELECT current_database() AS datname,
        current_setting('max_connections') AS max_connections`;
 
 export class PostgresReader {
-  readonly #pool: pg.Pool;
+  readonly #options: PostgresReaderOptions;
+  #pool: Promise<pg.Pool> | null = null;
+  #closed = false;
 
   constructor(options: PostgresReaderOptions) {
-    this.#pool = new pg.Pool({
+    this.#options = options;
+  }
+
+  #connect(): Promise<pg.Pool> {
+    this.#pool ??= import('pg').then(({ default: driver }) => this.#createPool(driver));
+    return this.#pool;
+  }
+
+  #createPool(driver: typeof pg): pg.Pool {
+    const options = this.#options;
+    const pool = new driver.Pool({
       connectionString: options.databaseUrl,
       max: 1,
       connectionTimeoutMillis: options.connectTimeoutMs,
@@ -39,11 +54,13 @@ export class PostgresReader {
       application_name: 'chroma-exporter-probe',
       keepAlive: true,
     });
-    this.#pool.on('error', options.onIdleError);
+    pool.on('error', options.onIdleError);
+    return pool;
   }
 
   async read(): Promise<PostgresReading> {
-    const result = await this.#pool.query<{ datname: string; size_bytes: string; backends: string; max_connections: string }>(QUERY);
+    if (this.#closed) throw new Error('the probe is closed');
+    const result = await (await this.#connect()).query<{ datname: string; size_bytes: string; backends: string; max_connections: string }>(QUERY);
     const row = result.rows[0]!;
     return {
       datname: row.datname,
@@ -54,6 +71,7 @@ export class PostgresReader {
   }
 
   async close(): Promise<void> {
-    await this.#pool.end();
+    this.#closed = true;
+    if (this.#pool) await (await this.#pool).end();
   }
 }

@@ -1,21 +1,29 @@
 /**
- * `chroma-exporter postgres --database-url URL [--service chroma-metadata]
- * [--port 9187] [--host 0.0.0.0] [--limit 1GiB]`: the probe on its own
- * server. Resolves with the exit code (0 after SIGTERM, 2 on bad flags).
+ * `chroma-exporter postgres --database-url-file FILE [--service chroma-metadata]
+ * [--port 9187] [--host 0.0.0.0] [--limit 1GiB] [auth options]`: the probe
+ * on its own server. The connection string comes from a file or from
+ * DATABASE_URL (`--database-url URL` still works, but puts the password where
+ * `ps` shows it: issue 11, fault 12). The sidecar's auth options keep
+ * anonymous callers from running the query (fault 16). Resolves with the exit
+ * code (0 after SIGTERM, 2 on bad flags or an empty secret source).
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { closeHttp, errorMessage, listenHttp, parseSize, redactUrl } from '@chroma-monitor/shared';
+import { AUTH_ARG_OPTIONS, AUTH_USAGE, readAuthOptions, readSecretFile } from '../auth-options.js';
 import { createExporterRouter } from '../metrics-handler.js';
 import { createPostgresProbe, DEFAULT_PROBE_LIMIT_BYTES, DEFAULT_PROBE_SERVICE } from './postgres-probe.js';
 
-export const POSTGRES_USAGE = `Usage: npx chroma-exporter postgres --database-url URL [--service ${DEFAULT_PROBE_SERVICE}] [--port 9187] [--host 0.0.0.0] [--limit 1GiB]
-  --database-url URL   PostgreSQL connection string (or env DATABASE_URL)
-  --service NAME       value of the service label (default ${DEFAULT_PROBE_SERVICE})
-  --port PORT          listen port (default 9187)
-  --host HOST          listen address (default 0.0.0.0)
-  --limit SIZE         plan size limit, e.g. 1GiB (default 1GiB, the free tier)
-`;
+export const POSTGRES_USAGE = `Usage: npx chroma-exporter postgres [--database-url-file FILE] [--service ${DEFAULT_PROBE_SERVICE}] [--port 9187] [--host 0.0.0.0] [--limit 1GiB] [auth options]
+  --database-url-file FILE         file holding the PostgreSQL connection string (or env DATABASE_URL)
+  --database-url URL               the connection string itself (visible in ps: prefer the file or DATABASE_URL)
+  --service NAME                   value of the service label (default ${DEFAULT_PROBE_SERVICE})
+  --port PORT                      listen port (default 9187)
+  --host HOST                      listen address (default 0.0.0.0)
+  --limit SIZE                     plan size limit, e.g. 1GiB (default 1GiB, the free tier)
+${AUTH_USAGE}`;
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export interface CommandStreams {
   stdout: (text: string) => void;
@@ -51,6 +59,8 @@ export async function runPostgresCommand(argv: string[], streams: CommandStreams
       allowPositionals: false,
       options: {
         'database-url': { type: 'string' },
+        'database-url-file': { type: 'string' },
+        ...AUTH_ARG_OPTIONS,
         service: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
@@ -65,8 +75,16 @@ export async function runPostgresCommand(argv: string[], streams: CommandStreams
     streams.stdout(POSTGRES_USAGE);
     return 0;
   }
-  const databaseUrl = (values['database-url'] as string | undefined) ?? streams.env.DATABASE_URL;
-  if (!databaseUrl) return usageError(streams, '--database-url (or DATABASE_URL) is required');
+  if (values['database-url'] !== undefined && values['database-url-file'] !== undefined) return usageError(streams, 'use either --database-url-file or --database-url, not both');
+  let databaseUrl = (values['database-url'] as string | undefined)?.trim() || streams.env.DATABASE_URL?.trim();
+  if (values['database-url-file'] !== undefined) {
+    const read = readSecretFile('--database-url-file', values['database-url-file'] as string);
+    if (!read.ok) return usageError(streams, read.message);
+    databaseUrl = read.value;
+  }
+  if (!databaseUrl) return usageError(streams, '--database-url-file (or DATABASE_URL) is required');
+  const auth = readAuthOptions(values as Record<string, string>, streams.env);
+  if (!auth.ok) return usageError(streams, auth.message);
   const port = Number(values.port ?? 9187);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usageError(streams, `--port must be 0-65535, got "${values.port}"`);
   let limitBytes = DEFAULT_PROBE_LIMIT_BYTES;
@@ -78,7 +96,7 @@ export async function runPostgresCommand(argv: string[], streams: CommandStreams
   const service = (values.service as string | undefined) ?? DEFAULT_PROBE_SERVICE;
   const host = (values.host as string | undefined) ?? '0.0.0.0';
 
-  const probe = createPostgresProbe({ databaseUrl, service, limitBytes, logger: { warn: (m) => streams.stderr(`${m}\n`) } });
+  const probe = createPostgresProbe({ databaseUrl, service, limitBytes, auth: auth.auth, logger: { warn: (m) => streams.stderr(`${m}\n`) } });
   const server = createServer(createExporterRouter(probe.metricsHandler));
   let url: string;
   try {
@@ -88,7 +106,10 @@ export async function runPostgresCommand(argv: string[], streams: CommandStreams
     await probe.close();
     return 1;
   }
-  streams.stdout(`chroma-exporter postgres: serving ${service} (${redactUrl(databaseUrl)}) on ${url}/metrics\n`);
+  streams.stdout(`chroma-exporter postgres: serving ${service} (${redactUrl(databaseUrl)}) on ${url}/metrics${auth.auth ? ` (${auth.auth.kind} auth)` : ''}\n`);
+  if (!auth.auth && !LOOPBACK.has(host)) {
+    streams.stderr(`chroma-exporter postgres: warning: no auth on ${host}: anyone who reaches this port runs the probe's query and sees the database name and size (use --bearer-token-file, basic auth, or --host 127.0.0.1)\n`);
+  }
   await streams.stopSignal;
   await closeHttp(server);
   await probe.close();

@@ -30,6 +30,8 @@ export interface ServiceObservation {
   valuesAt: number | null;
   /** CPU throttling over the CPU window, when the exporter serves it. */
   cpu: CpuObservation | null;
+  /** The sidecar's ChromaDB probe (chroma_up, records), or null when the target has none. */
+  chroma?: { up: boolean; records: number | null } | null;
   database: DatabaseObservation | null;
 }
 
@@ -46,6 +48,8 @@ export interface EvaluationContext {
   probe: { limitBytes: number; expires: string | null } | null;
   /** Free disk GB over recent history, oldest first. */
   freeGbHistory: readonly Point[];
+  /** ChromaDB records over recent history, oldest first (disk forecasts in records); empty without the probe. */
+  recordsHistory?: readonly Point[];
   /** Database size bytes over recent history, oldest first. */
   databaseSizeHistory: readonly Point[];
 }
@@ -130,6 +134,19 @@ export function evaluateService(observation: ServiceObservation, previous: Reado
           : `${service} is answering scrapes again`;
       emit('service', key, decision, decision.reason === 'flapping' ? 'warning' : level, alertTitle(service, 'service', decision.reason === 'flapping' ? 'warning' : level), summary, ['Check the service logs and its resource graphs; it may have been OOM-killed or be restarting']);
     }
+  }
+
+  // ChromaDB not answering while its sidecar answers: the service's own process is down or hung,
+  // distinct from "Service Down". Counted like service down: critical after 3 scrapes in a row.
+  if (observation.up && observation.chroma) {
+    const key = alertKey(service, 'chroma');
+    const { state, decision } = decideServiceUp(stateOf('chroma'), observation.chroma.up, now, context.policy);
+    states.set(key, state);
+    const level: Level = state.level === 'critical' ? 'critical' : 'ok';
+    const summary = level === 'critical'
+      ? `ChromaDB on ${service} has not answered its heartbeat for ${Math.max(state.failures, DOWN_AFTER_FAILURES)} scrapes in a row, while its sidecar answers`
+      : `ChromaDB on ${service} answers its heartbeat again`;
+    emit('chroma', key, decision, level, alertTitle(service, 'chroma', level), summary, ['Check the ChromaDB process and its logs: it may have been OOM-killed, be restarting, or have a full disk']);
   }
 
   const levels: ServiceLevels = { memory: 'ok', cpu: 'ok', disk: 'ok', database: 'ok' };

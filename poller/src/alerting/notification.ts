@@ -5,7 +5,7 @@
 import { formatDuration, type AlertLevel, type Level, type Resource } from '@chroma-monitor/shared';
 import type { DecisionReason } from './decide.js';
 
-export type AlertSubject = Resource | 'service';
+export type AlertSubject = Resource | 'service' | 'chroma';
 
 export interface ValueSnapshot {
   memoryPercent: number | null;
@@ -32,9 +32,11 @@ export interface AlertNotification {
   snapshot: ValueSnapshot;
   /** Set on `chroma-monitor test-alert` messages. */
   test?: boolean;
+  /** Set on the scheduled capacity digest: rendered without the usage fields. */
+  digest?: boolean;
 }
 
-const RESOURCE_NAMES: Record<AlertSubject, string> = { memory: 'Memory', cpu: 'CPU', disk: 'Disk', database: 'Database', service: 'Service' };
+const RESOURCE_NAMES: Record<AlertSubject, string> = { memory: 'Memory', cpu: 'CPU', disk: 'Disk', database: 'Database', service: 'Service', chroma: 'ChromaDB' };
 
 export const resourceName = (resource: AlertSubject) => RESOURCE_NAMES[resource];
 /** "92.3%"; no value (null, NaN, ±Inf) is "n/a", never "NaN%". */
@@ -51,6 +53,7 @@ export function alertTitle(service: string, resource: AlertSubject, level: Alert
   if (level === 'no_data') return `${service} - ${RESOURCE_NAMES[resource]} No Data`;
   if (reason === 'data_returned') return `${service} - ${RESOURCE_NAMES[resource]} Data Back`;
   if (resource === 'service') return `${service} - Service ${level === 'ok' ? 'Recovered' : 'Down'}`;
+  if (resource === 'chroma') return `${service} - ChromaDB ${level === 'ok' ? 'Answering Again' : 'Not Answering'}`;
   const word = level === 'ok' ? 'Resolved' : level === 'critical' ? 'Critical' : 'Warning';
   return `${service} - ${RESOURCE_NAMES[resource]} ${word}`;
 }

@@ -31,7 +31,7 @@ export function recommendationsFor(resource: ThresholdResource, level: AlertLeve
   if (level === 'ok' || level === 'no_data') return [];
   const { values, service } = observation;
   if (resource === 'disk') {
-    return recommendDisk({ percent: values.diskUsagePercent, freeGb: values.diskFreeGb, diskBytes: context.diskBytes ?? values.diskSizeBytes, warningPercent: context.thresholds.disk.warning, freeGbHistory: context.freeGbHistory }, context.catalog);
+    return recommendDisk({ percent: values.diskUsagePercent, freeGb: values.diskFreeGb, diskBytes: context.diskBytes ?? values.diskSizeBytes, warningPercent: context.thresholds.disk.warning, freeGbHistory: context.freeGbHistory, records: observation.chroma?.records ?? null, recordsHistory: context.recordsHistory ?? [] }, context.catalog);
   }
   const demand = resource === 'cpu' ? observation.cpu?.demandPercent ?? null : null;
   const usage = resource === 'memory' ? values.memoryPercent : values.cpuPercent;

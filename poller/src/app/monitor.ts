@@ -4,7 +4,7 @@
  * per-target runtime and alert states; the scheduler, the store, the
  * notifier and HTTP are given to it.
  */
-import { errorMessage, type AlertLevel, type Clock, type MonitorConfig, type Redactor, type TargetConfig } from '@chroma-monitor/shared';
+import { boundMessage, errorMessage, escapeControl, type AlertLevel, type Clock, type MonitorConfig, type Redactor, type TargetConfig } from '@chroma-monitor/shared';
 import { alertPolicy, evaluateService, removedTargetNotifications, reviveAlertState, type AlertNotification, type AlertState, type Evaluation } from '../alerting/index.js';
 import { deriveScrape, type DerivedScrape } from '../derive/index.js';
 import type { NotificationDispatcher } from '../notify/index.js';
@@ -36,6 +36,14 @@ export type DigestedScrape =
   | { ok: true; derived: DerivedScrape; samples: number; durationMs: number; scrapedAt: number }
   | { ok: false; error: { code: string; message: string }; durationMs: number; scrapedAt: number };
 
+/** The history a forecast reads: free disk GB, ChromaDB records and database size, oldest first. */
+interface ForecastHistory {
+  freeGb: Point[];
+  records: Point[];
+  databaseSize: Point[];
+}
+const NO_HISTORY: ForecastHistory = { freeGb: [], records: [], databaseSize: [] };
+
 /** History read for forecasts: the last three days, at most once per service per this period. */
 const FORECAST_WINDOW_MS = 3 * 86_400_000;
 const HISTORY_CACHE_MS = 5 * 60_000;
@@ -48,7 +56,7 @@ export class Monitor {
   readonly #runtimes = new Map<string, TargetRuntime>();
   readonly #alertStates = new Map<string, AlertState>();
   readonly #dirty = new Set<string>();
-  readonly #historyCache = new Map<string, { at: number; freeGb: Point[]; databaseSize: Point[] }>();
+  readonly #historyCache = new Map<string, ForecastHistory & { at: number }>();
   #lastPruneAt = 0;
 
   constructor(deps: MonitorDeps) {
@@ -132,12 +140,13 @@ export class Monitor {
       runtime = withSuccess(previous, result.scrapedAt, result.derived);
       metrics.recordScrape(target.service, { ok: true, durationMs: result.durationMs, samples: result.samples });
     } else {
-      runtime = withFailure(previous, result.scrapedAt, { code: result.error.code, message: this.#deps.redactor.redact(result.error.message) });
+      // Redacted, then one line and bounded: this is what /status, the page, Slack and the log show.
+      runtime = withFailure(previous, result.scrapedAt, { code: result.error.code, message: boundMessage(escapeControl(this.#deps.redactor.redact(result.error.message))) });
       metrics.recordScrape(target.service, { ok: false, durationMs: result.durationMs, samples: 0, code: result.error.code });
     }
 
-    const evaluate = (history: { freeGb: Point[]; databaseSize: Point[] }): Evaluation => evaluateService(
-      { service: target.service, now, up: runtime.up, error: runtime.lastError, values: runtime.values, valuesAt: runtime.valuesAt, cpu: result.ok ? runtime.cpu : null, database: result.ok ? runtime.database : null },
+    const evaluate = (history: ForecastHistory): Evaluation => evaluateService(
+      { service: target.service, now, up: runtime.up, error: runtime.lastError, values: runtime.values, valuesAt: runtime.valuesAt, cpu: result.ok ? runtime.cpu : null, chroma: result.ok ? runtime.chroma : null, database: result.ok ? runtime.database : null },
       this.#alertStates,
       {
         thresholds: config.thresholds,
@@ -148,6 +157,7 @@ export class Monitor {
         diskBytes: target.diskBytes,
         probe: runtime.database ? { limitBytes: runtime.database.limitBytes ?? config.probes.postgres?.limitBytes ?? 1024 ** 3, expires: config.probes.postgres?.expires ?? null } : null,
         freeGbHistory: history.freeGb,
+        recordsHistory: history.records,
         databaseSizeHistory: history.databaseSize,
       },
     );
@@ -169,7 +179,7 @@ export class Monitor {
     const hasValues = v.memoryPercent !== null || v.cpuPercent !== null || v.diskUsagePercent !== null || v.diskFreeGb !== null;
     // Nothing is stored from a failed scrape; a scrape without resource series (a probe) adds no empty row.
     const sample: ServiceSample | null = result.ok && hasValues
-      ? { service: target.service, recordedAt: result.scrapedAt, memoryPercent: v.memoryPercent, cpuPercent: v.cpuPercent, diskUsagePercent: v.diskUsagePercent, diskFreeGb: v.diskFreeGb }
+      ? { service: target.service, recordedAt: result.scrapedAt, memoryPercent: v.memoryPercent, cpuPercent: v.cpuPercent, diskUsagePercent: v.diskUsagePercent, diskFreeGb: v.diskFreeGb, chromaRecords: runtime.chroma?.records ?? null }
       : null;
     const db = result.ok ? runtime.database : null;
     const databaseSample: DatabaseSample | null = db
@@ -182,24 +192,24 @@ export class Monitor {
    * Recent history for forecasts, read only near a threshold and cached a
    * few minutes for the page; `fresh` bypasses the cache (an alert is being sent).
    */
-  async #forecastHistory(target: TargetConfig, runtime: TargetRuntime, now: number, fresh: boolean): Promise<{ freeGb: Point[]; databaseSize: Point[] }> {
+  async #forecastHistory(target: TargetConfig, runtime: TargetRuntime, now: number, fresh: boolean): Promise<ForecastHistory> {
     const { thresholds } = this.#deps.config;
     const nearDisk = (runtime.values.diskUsagePercent ?? 0) >= thresholds.disk.warning * NEAR_WARNING;
     const nearDatabase = (runtime.database?.sizeBytes ?? 0) >= thresholds.databaseSize.warning * NEAR_WARNING;
-    if (!nearDisk && !nearDatabase) return { freeGb: [], databaseSize: [] };
+    if (!nearDisk && !nearDatabase) return NO_HISTORY;
     const cached = this.#historyCache.get(target.service);
     if (!fresh && cached && now - cached.at >= 0 && now - cached.at < HISTORY_CACHE_MS) return cached;
     try {
       const since = now - FORECAST_WINDOW_MS;
-      const freeGb = nearDisk
-        ? (await this.#deps.store.serviceHistory(target.service, since)).flatMap((s) => (s.diskFreeGb === null ? [] : [{ at: s.recordedAt, value: s.diskFreeGb }]))
-        : [];
+      const rows = nearDisk ? await this.#deps.store.serviceHistory(target.service, since) : [];
+      const freeGb = rows.flatMap((s) => (s.diskFreeGb === null ? [] : [{ at: s.recordedAt, value: s.diskFreeGb }]));
+      const records = rows.flatMap((s) => (s.chromaRecords === null || s.chromaRecords === undefined ? [] : [{ at: s.recordedAt, value: s.chromaRecords }]));
       const databaseSize = nearDatabase ? (await this.#deps.store.databaseHistory(target.service, since)).map((s) => ({ at: s.recordedAt, value: s.sizeBytes })) : [];
-      const entry = { at: now, freeGb, databaseSize };
+      const entry = { at: now, freeGb, records, databaseSize };
       this.#historyCache.set(target.service, entry);
       return entry;
     } catch {
-      return { freeGb: [], databaseSize: [] }; // no history, no forecast: the alert still goes out
+      return NO_HISTORY; // no history, no forecast: the alert still goes out
     }
   }
 
@@ -248,6 +258,7 @@ export class Monitor {
         diskFreeGb: r.values.diskFreeGb,
         valuesAt: r.valuesAt,
         cpuThrottledRatio: r.cpu?.throttledRatio ?? null,
+        chroma: r.chroma,
         levels: { memory: r.levels.memory, cpu: r.levels.cpu, disk: r.levels.disk },
         recommendations: r.recommendations,
       }));

@@ -21,6 +21,8 @@ const CHARTED_SERVICES = 50;
 export interface PageQuery {
   range?: unknown;
   service?: unknown;
+  /** `off` stops the automatic refresh (a wall screen reads it live; someone studying a chart may not want it). */
+  refresh?: unknown;
 }
 
 export interface PageDeps {
@@ -58,7 +60,7 @@ export async function renderPage(deps: PageDeps, query: PageQuery): Promise<stri
     report,
     now,
     title: config.slack.title.replace(/Alert$/, 'Status'),
-    refreshSeconds: Math.max(5, Math.round(config.intervalMs / 1000)),
+    refreshSeconds: query.refresh === 'off' ? 0 : Math.max(5, Math.round(config.intervalMs / 1000)),
     range,
     intervalMs: config.intervalMs,
     thresholds: config.thresholds,

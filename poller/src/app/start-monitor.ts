@@ -14,6 +14,7 @@ import { renderAlerts } from '../slack/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { embeddedStoreNotice } from './embedded-store-notice.js';
 import { createLogger, type Logger } from './logger.js';
+import { DigestRunner } from './digest-runner.js';
 import { Monitor, type DigestedScrape } from './monitor.js';
 import { renderPage, type PageQuery } from './page-data.js';
 import { PollerMetrics } from './poller-metrics.js';
@@ -49,7 +50,7 @@ const SELF_HOSTS = new Set(['127.0.0.1', 'localhost']);
 /** A target on this poller's own address (self-monitoring, the mounted probe): port 0 resolved, own credentials sent. */
 function scrapeSpecs(config: MonitorConfig, port: number): ScrapeTargetSpec[] {
   const ownAuth = config.auth?.kind === 'bearer'
-    ? `Bearer ${config.auth.token}`
+    ? `Bearer ${config.auth.token.trim()}`
     : config.auth
       ? `Basic ${Buffer.from(`${config.auth.username}:${config.auth.password}`).toString('base64')}`
       : null;
@@ -152,6 +153,8 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
   });
   const monitor = new Monitor({ config, clock, store, dispatcher, metrics, catalog, redactor, logger });
   await monitor.loadState();
+  const digestConfig = config.digest;
+  const digest = digestConfig ? new DigestRunner({ config: { ...config, digest: digestConfig }, clock, store, dispatcher, catalog, logger }) : null;
   parts = { store, self, monitor, dispatcher, sender };
   const port = Number(new URL(http.url).port);
 
@@ -163,7 +166,10 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
     clock,
     runTarget: async (target, signal) =>
       monitor.digest(target.service, await scrapeTarget(target, { timeoutMs: config.timeoutMs, bodyLimitBytes: config.bodyLimitBytes, sampleLimit: config.sampleLimit, signal }, clock)),
-    onCycleComplete: (results, cycle) => monitor.handleCycle(results, { durationMs: cycle.durationMs, skippedCycles: scheduler!.stats().skippedCycles }),
+    onCycleComplete: async (results, cycle) => {
+      await monitor.handleCycle(results, { durationMs: cycle.durationMs, skippedCycles: scheduler!.stats().skippedCycles });
+      await digest?.tick();
+    },
     onLoopError: (message) => logger.warn(message),
   });
   dispatcher.start();

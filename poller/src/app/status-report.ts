@@ -24,6 +24,8 @@ export interface ServiceView {
   valuesAt: number | null;
   /** Throttled share of CPU periods over the CPU window, 0..1, when served. */
   cpuThrottledRatio: number | null;
+  /** The sidecar's ChromaDB probe at the last scrape, or null without one. */
+  chroma?: { up: boolean; records: number | null; collections: number | null } | null;
   levels: { memory: Level; cpu: Level; disk: Level };
   recommendations: string[];
 }
@@ -53,6 +55,8 @@ export interface StatusReport {
     stale: boolean;
     values_age_seconds: number | null;
     cpu_throttled_ratio: number | null;
+    /** Present for a service whose sidecar probes ChromaDB. */
+    chroma?: { up: boolean; records: number | null; collections: number | null };
     levels: { memory: Level; cpu: Level; disk: Level };
     recommendations: string[];
   }>;
@@ -100,6 +104,7 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
       stale: !view.up && view.valuesAt !== null,
       values_age_seconds: view.valuesAt === null ? null : Math.max(0, Math.round((inputs.now - view.valuesAt) / 1000)),
       cpu_throttled_ratio: round2(view.cpuThrottledRatio),
+      ...(view.chroma ? { chroma: { ...view.chroma } } : {}),
       levels: { ...view.levels },
       recommendations: [...view.recommendations],
     })),

@@ -5,7 +5,7 @@
  * the monitor keeps one per configured service.
  */
 import type { AlertLevel } from '@chroma-monitor/shared';
-import type { CpuReading, CpuThrottling, DatabaseValues, ResourceValues } from '../derive/index.js';
+import type { ChromaValues, CpuReading, CpuThrottling, DatabaseValues, ResourceValues } from '../derive/index.js';
 
 export interface TargetRuntime {
   service: string;
@@ -22,6 +22,8 @@ export interface TargetRuntime {
   /** Epoch ms `values` were read (the last successful scrape), or null before any: their age when the target is down. */
   valuesAt: number | null;
   database: DatabaseValues | null;
+  /** The sidecar's ChromaDB probe at the last successful scrape, or null without one. */
+  chroma: ChromaValues | null;
   levels: { memory: AlertLevel; cpu: AlertLevel; disk: AlertLevel; database: AlertLevel };
   recommendations: string[];
   databaseRecommendations: string[];
@@ -49,6 +51,7 @@ export function newTargetRuntime(service: string): TargetRuntime {
     values: NO_VALUES,
     valuesAt: null,
     database: null,
+    chroma: null,
     levels: { memory: 'ok', cpu: 'ok', disk: 'ok', database: 'ok' },
     recommendations: [],
     databaseRecommendations: [],
@@ -59,7 +62,7 @@ export function newTargetRuntime(service: string): TargetRuntime {
 export function withSuccess(
   runtime: TargetRuntime,
   at: number,
-  derived: { values: ResourceValues; database: DatabaseValues | null; cpuReadings: CpuReading[]; cpu: CpuThrottling | null },
+  derived: { values: ResourceValues; database: DatabaseValues | null; cpuReadings: CpuReading[]; cpu: CpuThrottling | null; chroma: ChromaValues | null },
 ): TargetRuntime {
   return {
     ...runtime,
@@ -73,6 +76,7 @@ export function withSuccess(
     values: derived.values,
     valuesAt: at,
     database: derived.database,
+    chroma: derived.chroma,
   };
 }
 

@@ -11,6 +11,7 @@ export async function checkConfigCommand(file: string | undefined, io: CommandIo
     io.stderr(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the configuration\n`);
     return ExitCode.Failed;
   }
+  for (const warning of loaded.warnings ?? []) io.stderr(`warning: ${warning}\n`);
   const source = loaded.file ?? 'built-in defaults (no monitor.yaml)';
   const targets = loaded.targetsFrom === 'env' ? `targets from ${TARGETS_VARIABLE}` : null;
   io.stdout(`${describeConfig(loaded.config, new Redactor(secretsOf(loaded.config)), targets ? `${source}; ${targets}` : source)}\nconfiguration OK\n`);

@@ -28,7 +28,7 @@ export async function loadWithProblems(file: string | undefined, io: CommandIo, 
   return { loaded: problems.length ? null : loaded, problems };
 }
 
-/** Problems never quote secrets, but pass them through a redactor of the raw environment anyway. */
+/** loadConfig already made the problems safe (config-file.ts); the environment's secrets are masked once more. */
 export function printProblems(problems: readonly ConfigProblem[], io: CommandIo): void {
   const redactor = new Redactor([io.env.DATABASE_URL, io.env.SLACK_WEBHOOK_URL, io.env.PROBE_DATABASE_URL]);
   io.stderr(`${redactor.redact(formatProblems(problems))}\n`);
@@ -36,7 +36,10 @@ export function printProblems(problems: readonly ConfigProblem[], io: CommandIo)
 
 export async function loadConfigOrReport(file: string | undefined, io: CommandIo, options: LoadForCommand = {}): Promise<Loaded | null> {
   const { loaded, problems } = await loadWithProblems(file, io, options);
-  if (loaded) return loaded;
+  if (loaded) {
+    for (const warning of loaded.warnings ?? []) io.stderr(`warning: ${warning}\n`);
+    return loaded;
+  }
   printProblems(problems, io);
   io.stderr(`invalid configuration: nothing started (run ${COMMAND} check-config${file ? ` --config ${file}` : ''})\n`);
   return null;

@@ -1,5 +1,5 @@
 /** `chroma-monitor scrape URL`: one-shot spot check printing the derived values and their levels. */
-import { ResourceMetric, systemClock, type Level } from '@chroma-monitor/shared';
+import { logLine, Redactor, redactUrl, ResourceMetric, systemClock, type Level } from '@chroma-monitor/shared';
 import { levelFor } from '../alerting/index.js';
 import { deriveScrape, SampleIndex } from '../derive/index.js';
 import { scrapeTarget } from '../scrape/index.js';
@@ -16,7 +16,8 @@ export async function scrapeCommand(url: string, service: string | undefined, fi
     parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
   } catch {
-    io.stderr(`chroma-monitor scrape: "${url}" is not an http or https URL\n`);
+    // The URL may carry credentials (and may not parse): shown redacted by shape, one bounded line.
+    io.stderr(`chroma-monitor scrape: "${logLine(new Redactor().redact(redactUrl(url)), 200)}" is not an http or https URL\n`);
     return ExitCode.Usage;
   }
   const result = await scrapeTarget({ service: service ?? '', url, bearerToken: null }, { timeoutMs: config.timeoutMs, bodyLimitBytes: config.bodyLimitBytes, sampleLimit: config.sampleLimit }, systemClock);
@@ -31,12 +32,14 @@ export async function scrapeCommand(url: string, service: string | undefined, fi
   const exporterCpu = new SampleIndex(result.samples, named).value(ResourceMetric.cpuUsageRatio.name);
   const v = { ...derived.values, cpuPercent: exporterCpu === null ? null : exporterCpu * 100 };
   const level = (value: number | null, th: { warning: number; critical: number }): Level => levelFor(value, th, 'ok');
+  // A value the target did not give has no level: "n/a [ok]" would read as healthy.
+  const judged = (value: number | null, th: { warning: number; critical: number }) => (value === null ? 'n/a [no data]' : `${show(value, '%')} [${level(value, th)}]`);
   const lines = [
     `service: ${named || '(unlabelled)'}`,
     `up: 1, ${result.samples.length} samples, ${result.bytes} bytes in ${Math.round(result.durationMs)}ms`,
-    `memory: ${show(v.memoryPercent, '%')} [${level(v.memoryPercent, config.thresholds.memory)}]`,
-    `cpu: ${show(v.cpuPercent, '%')} [${level(v.cpuPercent, config.thresholds.cpu)}] (exporter window; the poller uses the rate between scrapes)`,
-    `disk: ${show(v.diskUsagePercent, '%')} [${level(v.diskUsagePercent, config.thresholds.disk)}], free ${show(v.diskFreeGb, 'GB')}`,
+    `memory: ${judged(v.memoryPercent, config.thresholds.memory)}`,
+    `cpu: ${judged(v.cpuPercent, config.thresholds.cpu)} (exporter window; the poller uses the rate between scrapes)`,
+    `disk: ${judged(v.diskUsagePercent, config.thresholds.disk)}, free ${show(v.diskFreeGb, 'GB')}`,
   ];
   if (derived.database) {
     const db = derived.database;

@@ -10,10 +10,11 @@
  *   3. `/etc/secrets/monitor.yaml` (a Render Secret File named monitor.yaml)
  *   4. none: built-in defaults; targets from MONITOR_TARGETS, else the poller itself
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { DEFAULTS, parseConfig, type ConfigProblem, type MonitorConfig } from '@chroma-monitor/shared';
+import { readConfigFile, permissionWarning, problemRedactor, safeProblems, yamlProblem, type ConfigFile } from './config-file.js';
+import { secretsOf } from './describe-config.js';
 import { applyEnvOverrides } from './env-overrides.js';
 import { TARGETS_VARIABLE, targetsFromEnv } from './env-targets.js';
 import { emptyReport, expandEnv, unsetProblems } from './expand-env.js';
@@ -50,36 +51,28 @@ export type LoadedConfig =
       targetsFrom: 'file' | 'env' | 'defaults';
       /** The listen port the document asked for before PORT overrode it (DEFAULTS when unwritten). */
       documentPort: number;
+      /** What is valid but unsafe (a config holding secrets readable by others). */
+      warnings?: string[];
     }
   | { ok: false; problems: ConfigProblem[] };
 
 type Raw = Record<string, unknown>;
 
-async function readText(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw error;
-  }
-}
-
 /** The first file of the lookup order that exists, with its text. */
-async function findFile(options: LoadConfigOptions, cwd: string): Promise<{ path: string; text: string | null } | { problem: ConfigProblem }> {
+async function findFile(options: LoadConfigOptions, cwd: string): Promise<{ path: string; file: ConfigFile | null } | { problem: ConfigProblem }> {
   const candidates = options.file !== undefined
     ? [resolve(cwd, options.file)]
     : [resolve(cwd, DEFAULT_CONFIG_FILE), ...(options.secretFile === null ? [] : [options.secretFile ?? SECRET_CONFIG_FILE])];
   for (const path of candidates) {
     try {
-      const text = await readText(path);
-      if (text !== null) return { path, text };
+      const file = await readConfigFile(path);
+      if (file !== null) return { path, file };
     } catch (error) {
       return { problem: { path: '(file)', message: `cannot read ${path}: ${(error as Error).message}` } };
     }
   }
   if (options.file !== undefined) return { problem: { path: '(file)', message: `config file ${candidates[0]} does not exist` } };
-  return { path: cwd, text: null };
+  return { path: cwd, file: null };
 }
 
 const SECRET_KEYS = ['database_url', 'probes', 'auth'] as const;
@@ -108,22 +101,36 @@ const portOf = (raw: Raw): number | null => {
   return typeof port === 'number' ? port : null;
 };
 
+/**
+ * Loads, expands and validates the config. Problems never echo a secret
+ * (config-file.ts); `warnings` say what is valid but unsafe.
+ */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  const seen: { file: ConfigFile | null; raw: unknown } = { file: null, raw: null };
+  const loaded = await loadUnchecked(options, seen);
+  const env = options.env ?? process.env;
+  if (!loaded.ok) return { ok: false, problems: safeProblems(loaded.problems, problemRedactor(seen.file?.text ?? null, seen.raw, env)) };
+  const warning = seen.file && loaded.file ? permissionWarning(loaded.file, seen.file, secretsOf(loaded.config)) : null;
+  return { ...loaded, warnings: warning ? [warning] : [] };
+}
+
+async function loadUnchecked(options: LoadConfigOptions, seen: { file: ConfigFile | null; raw: unknown }): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const found = await findFile(options, cwd);
   if ('problem' in found) return { ok: false, problems: [found.problem] };
-  const { path, text } = found;
+  const { path } = found;
+  seen.file = found.file;
+  const text = found.file?.text ?? null;
 
   const problems: ConfigProblem[] = [];
   const report = emptyReport();
   let raw: Raw = {};
   if (text !== null) {
     const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-    if (document.errors.length > 0) {
-      return { ok: false, problems: document.errors.map((error) => ({ path: '(file)', message: `YAML: ${error.message.split('\n')[0]}` })) };
-    }
+    if (document.errors.length > 0) return { ok: false, problems: document.errors.map(yamlProblem) };
     const value: unknown = document.toJS();
+    seen.raw = value;
     if (value !== null && (typeof value !== 'object' || Array.isArray(value))) {
       return { ok: false, problems: [{ path: '(root)', message: 'must be a mapping of settings' }] };
     }

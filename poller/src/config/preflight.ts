@@ -19,7 +19,9 @@ export async function loadCatalog(config: MonitorConfig): Promise<PlanCatalog> {
   try {
     json = JSON.parse(await readFile(config.plansFile, 'utf8'));
   } catch (error) {
-    throw new MonitorError(ErrorCode.ConfigInvalid, `plans_file: cannot read ${config.plansFile}: ${errorMessage(error)}`);
+    // Node's JSON.parse error quotes the content ("root:x:0:0"… for a file that is not a catalog): never print it.
+    const why = error instanceof SyntaxError ? 'not valid JSON' : errorMessage(error);
+    throw new MonitorError(ErrorCode.ConfigInvalid, `plans_file: cannot read ${config.plansFile}: ${why}`);
   }
   const loaded = loadPlanCatalog(json);
   if (!loaded.ok) throw new MonitorError(ErrorCode.ConfigInvalid, `plans_file: ${loaded.problems.join('; ')}`);

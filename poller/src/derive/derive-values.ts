@@ -4,7 +4,7 @@
  * watched path, and, for a PostgreSQL probe, database size and connections.
  * Pure: the previous CPU reading comes in, the next one goes out.
  */
-import { BYTES_PER_GB, DATNAME_LABEL, PATH_LABEL, PostgresMetric, ResourceMetric } from '@chroma-monitor/shared';
+import { BYTES_PER_GB, ChromaMetric, DATNAME_LABEL, PATH_LABEL, PostgresMetric, ResourceMetric } from '@chroma-monitor/shared';
 import type { Sample } from '../exposition/index.js';
 import { addCpuReading, cpuOverWindow, type CpuReading } from './cpu-window.js';
 import { SampleIndex } from './sample-index.js';
@@ -13,10 +13,10 @@ import { SampleIndex } from './sample-index.js';
  * Series the exporter serves for the CPU window (SPEC §8 "Exporter"): the
  * throttling counters from cgroup `cpu.stat`, and when it read them.
  */
-export const CPU_PERIODS_TOTAL = 'resource_cpu_periods_total';
-export const CPU_THROTTLED_PERIODS_TOTAL = 'resource_cpu_throttled_periods_total';
-export const CPU_THROTTLED_SECONDS_TOTAL = 'resource_cpu_throttled_seconds_total';
-export const SAMPLE_TIMESTAMP_SECONDS = 'resource_sample_timestamp_seconds';
+export const CPU_PERIODS_TOTAL = ResourceMetric.cpuPeriodsTotal.name;
+export const CPU_THROTTLED_PERIODS_TOTAL = ResourceMetric.cpuThrottledPeriodsTotal.name;
+export const CPU_THROTTLED_SECONDS_TOTAL = ResourceMetric.cpuThrottledSecondsTotal.name;
+export const SAMPLE_TIMESTAMP_SECONDS = ResourceMetric.sampleTimestampSeconds.name;
 
 /** Values of one service at one scrape. Null means "no value", never zero. */
 export interface ResourceValues {
@@ -37,6 +37,15 @@ export interface DatabaseValues {
   maxConnections: number | null;
 }
 
+/** What the sidecar's ChromaDB probe reported, when it has one. */
+export interface ChromaValues {
+  /** chroma_up: whether ChromaDB answered its heartbeat. */
+  up: boolean;
+  /** Sum of chroma_collection_records (the largest N plus "other" add up to all); null when ChromaDB is down. */
+  records: number | null;
+  collections: number | null;
+}
+
 /** CPU throttling over the window, when the exporter serves the counters. */
 export interface CpuThrottling {
   throttledRatio: number | null;
@@ -47,6 +56,8 @@ export interface DerivedScrape {
   values: ResourceValues;
   database: DatabaseValues | null;
   cpu: CpuThrottling | null;
+  /** The ChromaDB probe's values; null when the target serves no chroma_up. */
+  chroma: ChromaValues | null;
   /** Carry into the next call for this service (kept across failed scrapes). */
   cpuReadings: CpuReading[];
   /** Values served that make no sense and were ignored ("pg_database_size_limit_bytes <= 0"), to be counted. */
@@ -113,6 +124,14 @@ function diskValues(index: SampleIndex, ignored: string[]): Pick<ResourceValues,
   };
 }
 
+function chromaValues(index: SampleIndex): ChromaValues | null {
+  const up = index.value(ChromaMetric.up.name);
+  if (up === null) return null;
+  if (up !== 1) return { up: false, records: null, collections: null };
+  const counts = index.all(ChromaMetric.collectionRecords.name).map((s) => s.value).filter((v) => Number.isFinite(v) && v >= 0);
+  return { up: true, records: counts.reduce((sum, v) => sum + v, 0), collections: index.value(ChromaMetric.collections.name) };
+}
+
 function databaseValues(index: SampleIndex, ignored: string[]): DatabaseValues | null {
   if (index.value(PostgresMetric.up.name) !== 1) return null;
   const sizeSample = index.all(PostgresMetric.databaseSizeBytes.name).find((s) => Number.isFinite(s.value));
@@ -161,6 +180,7 @@ export function deriveScrape(
     },
     database: databaseValues(index, ignored),
     cpu: cpu && { throttledRatio: cpu.throttledRatio, demandPercent: cpu.demandPercent },
+    chroma: chromaValues(index),
     cpuReadings,
     ignored,
   };

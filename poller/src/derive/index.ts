@@ -8,6 +8,7 @@ export {
   type DatabaseValues,
   type DerivedScrape,
   type CpuThrottling,
+  type ChromaValues,
 } from './derive-values.js';
 export { addCpuReading, cpuOverWindow, WINDOW_TOLERANCE, type CpuReading, type CpuWindowValues } from './cpu-window.js';
 export { SampleIndex, finiteOrNull } from './sample-index.js';

@@ -1,6 +1,12 @@
-/** UTF-8 decoding of a scraped body; an invalid byte fails the scrape and names its line. */
+/**
+ * UTF-8 decoding of a scraped body. An invalid byte fails the scrape and
+ * names its line, except in a plain comment: Prometheus checks UTF-8 in
+ * label values and HELP text only (promparse.go), and names, values and
+ * types cannot hold such bytes, so a comment is the one place it accepts them.
+ */
 import { TextDecoder } from 'node:util';
-import { LF } from './scan.js';
+import { commentKeyword } from './parse-comment.js';
+import { HASH, LF, isBlank } from './scan.js';
 import { ExpositionError } from './types.js';
 
 /**
@@ -15,11 +21,13 @@ export function decodeBody(body: Uint8Array): string | ExpositionError {
   } catch {
     // The fast path failed: find the first line that does not decode. A
     // multi-byte sequence never contains 0x0A, so lines decode independently.
-    return invalidUtf8Line(body, decoder);
+    return invalidUtf8Line(body, decoder) ?? new TextDecoder('utf-8', { ignoreBOM: true }).decode(body);
   }
 }
 
-function invalidUtf8Line(body: Uint8Array, decoder: TextDecoder): ExpositionError {
+/** The error for the first line with invalid UTF-8 that is not a plain comment, or null when there is none. */
+function invalidUtf8Line(body: Uint8Array, decoder: TextDecoder): ExpositionError | null {
+  const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
   let line = 1;
   let start = 0;
   while (start <= body.length) {
@@ -29,12 +37,17 @@ function invalidUtf8Line(body: Uint8Array, decoder: TextDecoder): ExpositionErro
     try {
       decoder.decode(bytes);
     } catch {
-      const shown = new TextDecoder('utf-8').decode(bytes); // bad bytes shown as U+FFFD
-      return new ExpositionError(line, 'invalid UTF-8', shown);
+      const shown = lenient.decode(bytes); // bad bytes shown as U+FFFD
+      if (!isPlainComment(shown)) return new ExpositionError(line, 'invalid UTF-8', shown);
     }
     line++;
     start = stop + 1;
   }
-  // Unreachable when the whole body failed to decode; kept so the function is total.
-  return new ExpositionError(line - 1, 'invalid UTF-8', '');
+  return null;
+}
+
+function isPlainComment(line: string): boolean {
+  let start = 0;
+  while (start < line.length && isBlank(line.charCodeAt(start))) start++;
+  return line.charCodeAt(start) === HASH && commentKeyword(line, start, line.length) === null;
 }

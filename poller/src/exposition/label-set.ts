@@ -1,4 +1,11 @@
-/** Label sets: `{a="x",b="y"}`, with the escapes `\\`, `\"` and `\n`. */
+/**
+ * Label sets: `{a="x",b="y"}`, with the escapes `\\`, `\"` and `\n`, read
+ * as Prometheus' scrape parser reads them (model/textparse/promlex.l,
+ * promparse.go): a trailing comma and blanks anywhere between tokens are
+ * allowed, so is a missing comma between two labels (`{a="1" b="2"}`), and a
+ * backslash before any other character is kept as written (`\t` stays a
+ * backslash and a `t`), as Prometheus' unescaping leaves it.
+ */
 import { BACKSLASH, CLOSE_BRACE, COMMA, EQUALS, LOWER_N, QUOTE, isBlank, isLabelChar, isLabelStart, matchesAt } from './scan.js';
 
 /**
@@ -90,6 +97,8 @@ export function parseLabels(text: string, open: number, end: number, scan: Label
       if (escaped === null) return -1;
       value = escaped.value;
       i = escaped.close + 1;
+      // A backslash kept as written is spelled `\\` in the canonical key, so this text is not canonical.
+      if (escaped.verbatim) canonical = false;
     }
     if (labels === null) {
       labels = {};
@@ -117,18 +126,24 @@ export function parseLabels(text: string, open: number, end: number, scan: Label
       scan.canonical = canonical;
       return i + 1;
     }
+    // promparse.go reads the next label name whether or not a comma came first.
+    if (i < end && isLabelStart(code)) {
+      canonical = false;
+      continue;
+    }
     return fail(scan, `expected "," or "}" after label "${name}"`);
   }
 }
 
 /** The slow path of a label value with escapes, from its first backslash to the closing quote. */
-function unescapeValue(text: string, start: number, backslash: number, end: number, name: string, scan: LabelScan): { value: string; close: number } | null {
+function unescapeValue(text: string, start: number, backslash: number, end: number, name: string, scan: LabelScan): { value: string; close: number; verbatim: boolean } | null {
   let value = '';
+  let verbatim = false;
   let chunkStart = start;
   let i = backslash;
   while (i < end) {
     const code = text.charCodeAt(i);
-    if (code === QUOTE) return { value: value + text.slice(chunkStart, i), close: i };
+    if (code === QUOTE) return { value: value + text.slice(chunkStart, i), close: i, verbatim };
     if (code !== BACKSLASH) {
       i++;
       continue;
@@ -138,9 +153,11 @@ function unescapeValue(text: string, start: number, backslash: number, end: numb
     if (next === BACKSLASH) value += '\\';
     else if (next === QUOTE) value += '"';
     else if (next === LOWER_N) value += '\n';
+    else if (next === -1) break; // promlex.l: a backslash escapes the next character; at the line's end there is none
     else {
-      fail(scan, `invalid escape sequence "\\${next === -1 ? '' : text[i + 1]}" in label "${name}"`);
-      return null;
+      // Any other escaped character is part of the value; Prometheus' unescaping keeps both as written.
+      value += '\\' + text[i + 1];
+      verbatim = true;
     }
     i += 2;
     chunkStart = i;

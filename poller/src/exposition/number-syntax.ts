@@ -111,36 +111,46 @@ function invalidNumber(text: string, from: number, end: number, slot: NumberSlot
   return stop;
 }
 
+/** Largest magnitudes of an int64, as decimal digits (positive and negative side). */
+const INT64_MAX_DIGITS = '9223372036854775807';
+const INT64_MIN_DIGITS = '9223372036854775808';
+
 /**
- * Reads an integer millisecond timestamp (`-?[0-9]+`, nothing else: Go's
- * ParseInt would also take a `+`, the format's grammar does not) into `slot`.
+ * Reads an integer millisecond timestamp (`[+-]?[0-9]+`, an int64, as Go's
+ * strconv.ParseInt reads it for promtool's parser) into `slot`. Prometheus'
+ * own lexer takes digits only; the sign is accepted because promtool's
+ * parser accepts it and a stricter poller would call a healthy target down.
+ * Beyond 2^53 the value is the nearest double: a JavaScript number cannot
+ * hold every int64, and millisecond precision out there (year 287,000+) is
+ * of no use to the poller.
  */
 export function scanTimestamp(text: string, from: number, end: number, slot: NumberSlot): number {
   let i = from;
   let code = text.charCodeAt(i);
   const negative = code === MINUS;
-  if (negative) code = text.charCodeAt(++i);
+  if (negative || code === PLUS) code = text.charCodeAt(++i);
+  const digitsStart = i;
   let magnitude = 0;
-  let digits = 0;
   while (i < end && code >= ZERO && code <= NINE) {
     magnitude = magnitude * 10 + (code - ZERO);
-    digits++;
     code = text.charCodeAt(++i);
   }
+  const digits = i - digitsStart;
   const stop = i < end && !isBlank(code) ? tokenEnd(text, i, end) : i;
   if (digits === 0 || stop !== i) {
     slot.problem = `invalid timestamp "${text.slice(from, stop)}"`;
     return stop;
   }
   if (digits > MAX_EXACT_DIGITS) {
-    const value = Number(text.slice(from, i));
-    if (!Number.isSafeInteger(value)) {
+    let first = digitsStart;
+    while (first < i - 1 && text.charCodeAt(first) === ZERO) first++;
+    const significant = text.slice(first, i);
+    const limit = negative ? INT64_MIN_DIGITS : INT64_MAX_DIGITS;
+    if (significant.length > limit.length || (significant.length === limit.length && significant > limit)) {
       slot.problem = `timestamp out of range "${text.slice(from, i)}"`;
       return i;
     }
-    slot.value = value === 0 ? 0 : value;
-    slot.problem = null;
-    return i;
+    magnitude = Number(significant);
   }
   slot.value = negative ? 0 - magnitude : magnitude; // 0 - 0 is +0: no "-0" timestamps
   slot.problem = null;

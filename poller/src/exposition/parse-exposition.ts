@@ -1,8 +1,14 @@
 /**
- * A strict parser for the Prometheus text exposition format 0.0.4
+ * A parser for the Prometheus text exposition format 0.0.4
  * (https://prometheus.io/docs/instrumenting/exposition_formats/). Like
  * Prometheus, one bad line fails the whole body, and the error names the
  * line. It never throws: every outcome is a value.
+ *
+ * Where the format leaves something open, or the Prometheus server accepts
+ * more than its letter (SPEC §8), this parser does what the server's own
+ * parser does (model/textparse/promlex.l, promparse.go), so a target
+ * Prometheus scrapes with `up 1` is never "down" here;
+ * poller/test/exposition-prometheus.test.ts lists those cases.
  *
  * Hand-written over char codes because the poller parses every target every
  * interval; bench/parser-bench.js compares it with the npm parsers. Where
@@ -18,23 +24,17 @@ import { BOM, CR, HASH, OPEN_BRACE, isBlank, isNameChar, matchesAt, scanName } f
 import { SeriesIdentity, canonicalSeriesKey } from './series-identity.js';
 import { ExpositionError, type MetricType, type ParseOptions, type ParseOutcome, type Sample } from './types.js';
 
-/** Series names that belong to the histogram or summary family of their base name. */
-const FAMILY_SUFFIXES = ['_bucket', '_sum', '_count'];
-
 /** Per-body state; one per call, so nothing is shared between parses. */
 class BodyParser implements CommentState, LabelScan, NumberSlot {
   readonly samples: Sample[] = [];
   readonly types = new Map<string, MetricType>();
-  readonly helps = new Set<string>();
-  /** Names with samples, and the histogram/summary families they may belong to: a later TYPE for them is an error. */
-  readonly sampledFamilies = new Set<string>();
   readonly series = new SeriesIdentity();
   readonly labelNames: string[] = [];
   /** The metric name read last: consecutive lines of a family share one string (and its cached hash). */
   lastName = '';
-  lastSampleName = '';
-  /** Positions of the next NUL and backslash at or after the current line (-1: none left); -2: not searched yet. */
-  nextNul = -2;
+  /** Samples of a series already seen in this body, dropped (Prometheus keeps the first). */
+  duplicates = 0;
+  /** Position of the next backslash at or after the current line (-1: none left); -2: not searched yet. */
   nextBackslash = -2;
   labels = NO_LABELS as Record<string, string>;
   canonical = true;
@@ -69,7 +69,7 @@ class BodyParser implements CommentState, LabelScan, NumberSlot {
       }
       position = newline + 1;
     }
-    return { ok: true, samples: this.samples, types: this.types };
+    return { ok: true, samples: this.samples, types: this.types, duplicateSamples: this.duplicates };
   }
 
   /** The metric name at `from` (null when there is none), reusing the last name's string when it repeats. */
@@ -85,13 +85,7 @@ class BodyParser implements CommentState, LabelScan, NumberSlot {
     return name;
   }
 
-  /** True when [start, end) holds a NUL. Lines are asked in order, so the search runs once per NUL, not once per line. */
-  hasNul(start: number, end: number): boolean {
-    if (this.nextNul !== -1 && this.nextNul < start) this.nextNul = this.text.indexOf('\u0000', start);
-    return this.nextNul !== -1 && this.nextNul < end;
-  }
-
-  /** Index of the first backslash in [start, end), or -1; amortised like hasNul. */
+  /** Index of the first backslash in [start, end), or -1. Lines are asked in order, so the search runs once per backslash, not once per line. */
   backslashIn(start: number, end: number): number {
     if (this.nextBackslash !== -1 && this.nextBackslash < start) this.nextBackslash = this.text.indexOf('\\', start);
     return this.nextBackslash !== -1 && this.nextBackslash < end ? this.nextBackslash : -1;
@@ -107,19 +101,19 @@ class BodyParser implements CommentState, LabelScan, NumberSlot {
     if (name === null) return this.fail('invalid metric name');
     let i = start + name.length;
     let code = text.charCodeAt(i);
+    // promlex.l: blanks between tokens are optional and skipped, so `x {a="1"} 2` and `x{a="1"}2` are samples too.
+    while (isBlank(code)) code = text.charCodeAt(++i);
     let labels = NO_LABELS as Record<string, string>;
     let key = name;
-    if (code === OPEN_BRACE) {
+    if (i < end && code === OPEN_BRACE) {
+      const open = i;
       i = parseLabels(text, i, end, this);
       if (this.problem !== null) return;
       labels = this.labels;
-      key = this.canonical ? text.slice(start, i) : canonicalSeriesKey(name, labels);
+      key = this.canonical && open === start + name.length ? text.slice(start, i) : canonicalSeriesKey(name, labels);
       code = text.charCodeAt(i);
+      while (isBlank(code)) code = text.charCodeAt(++i);
     }
-    if (i >= end) return this.fail(`missing value for metric "${name}"`);
-    if (!isBlank(code)) return this.fail(`unexpected character after metric name "${name}"`);
-    do code = text.charCodeAt(++i);
-    while (isBlank(code));
     if (i >= end) return this.fail(`missing value for metric "${name}"`);
     i = scanValue(text, i, end, this);
     if (this.problem !== null) return;
@@ -135,21 +129,18 @@ class BodyParser implements CommentState, LabelScan, NumberSlot {
       while (isBlank(code)) code = text.charCodeAt(++i);
       if (i < end) return this.fail('unexpected text after timestamp');
     }
-    if (!this.series.admit(name, key, this.samples)) return this.fail(`duplicate series for metric "${name}"`);
-    if (name !== this.lastSampleName) this.noteFamily(name);
+    // A series written twice does not fail the scrape in Prometheus: the first sample is kept, later
+    // ones are dropped (those with another value counted in prometheus_target_scrapes_sample_duplicate_timestamp_total).
+    // Here every later one is counted.
+    if (!this.series.admit(name, key, this.samples)) {
+      this.duplicates++;
+      return;
+    }
     if (this.sampleLimit > 0 && this.samples.length >= this.sampleLimit) {
       this.problemCode = ErrorCode.ScrapeSampleLimit;
       return this.fail(`more than ${this.sampleLimit} samples (sample limit)`);
     }
     this.samples.push({ name, labels, value, timestampMs });
-  }
-
-  /** Once per run of samples with one name: the name and the family it may belong to (x_bucket → x). */
-  private noteFamily(name: string): void {
-    this.lastSampleName = name;
-    if (this.sampledFamilies.has(name)) return;
-    this.sampledFamilies.add(name);
-    for (const suffix of FAMILY_SUFFIXES) if (name.endsWith(suffix)) this.sampledFamilies.add(name.slice(0, -suffix.length));
   }
 
   private failure(line: number, problem: string, lineText: string): ParseOutcome {

@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client';
 import { closeHttp, listenHttp, type HttpAuthConfig } from '@chroma-monitor/shared';
 import { authMiddleware } from './auth-middleware.js';
 import { IMMUTABLE_CACHE, PAGE_ASSETS } from './page/page-assets.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface HttpProviders {
   /** Credentials required on every route but /healthz, or null. */
@@ -18,7 +19,7 @@ export interface HttpProviders {
   /** The /status document. */
   status: () => Promise<unknown>;
   /** The status page HTML for a request's `?range=` and `?service=`. */
-  page: (query: { range?: unknown; service?: unknown }) => Promise<string>;
+  page: (query: { range?: unknown; service?: unknown; refresh?: unknown }) => Promise<string>;
   /** Whether the scrape loop is running (drives /healthz). */
   healthy: () => boolean;
   /** The probe's /metrics handler when the config names a PostgreSQL probe. */
@@ -30,6 +31,7 @@ export function createHttpApp(providers: HttpProviders): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(securityHeaders());
 
   app.get('/healthz', (_req, res) => {
     const healthy = providers.healthy();
@@ -57,7 +59,7 @@ export function createHttpApp(providers: HttpProviders): Express {
   });
 
   app.get('/', async (req, res) => {
-    res.set('Cache-Control', 'no-store').type('html').send(await providers.page({ range: req.query.range, service: req.query.service }));
+    res.set('Cache-Control', 'no-store').type('html').send(await providers.page({ range: req.query.range, service: req.query.service, refresh: req.query.refresh }));
   });
 
   const probe = providers.probeHandler;

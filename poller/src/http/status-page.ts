@@ -30,6 +30,7 @@ export interface StatusPageInputs {
   report: StatusReport;
   now: number;
   title: string;
+  /** Seconds between automatic refreshes; 0 = never (`?refresh=off`, kept by every link). */
   refreshSeconds: number;
   range: PageRange;
   /** Scrape interval: decides what counts as a gap in a chart. */
@@ -127,6 +128,9 @@ function serviceCard(service: Service, inputs: StatusPageInputs): string {
     row('CPU', fmt(service.cpu_percent, '%'), service.levels.cpu),
     row('Disk', fmt(service.disk_usage_percent, '%'), service.levels.disk),
     row('Disk free', fmt(service.disk_free_gb, ' GB'), service.levels.disk),
+    service.chroma
+      ? `<tr><td>ChromaDB</td><td class="v ${service.chroma.up ? (service.stale ? 'stale' : 'ok') : 'critical'}">${service.chroma.up ? `${(service.chroma.records ?? 0).toLocaleString('en-US')} records in ${service.chroma.collections ?? 0} collections` : 'not answering'}</td></tr>`
+      : '',
     '</table>',
     service.stale ? `<div class="muted stale-note">values from ${time(service.values_at, true)} (stale: the target is down)</div>` : '',
     `<div class="muted">last scrape ${time(service.last_scrape_at, true)}</div>`,
@@ -192,16 +196,17 @@ export function renderStatusPage(inputs: StatusPageInputs): string {
   const store = report.store.ok ? 'ok' : `degraded (${report.store.buffered_rows} rows buffered)`;
   const notifier = report.notifier.ok ? 'ok' : `failing${report.notifier.last_error ? `: ${report.notifier.last_error}` : ''}`;
   const ranges = (Object.keys(PAGE_RANGES) as PageRange[])
-    .map((r) => `<a href="?range=${r}${inputs.timelineService ? `&amp;service=${encodeURIComponent(inputs.timelineService)}` : ''}"${r === inputs.range ? ' class="on" aria-current="true"' : ''}>${r}</a>`)
+    .map((r) => `<a href="?range=${r}${inputs.timelineService ? `&amp;service=${encodeURIComponent(inputs.timelineService)}` : ''}${inputs.refreshSeconds === 0 ? '&amp;refresh=off' : ''}"${r === inputs.range ? ' class="on" aria-current="true"' : ''}>${r}</a>`)
     .join('');
   return [
     '<!doctype html><html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta http-equiv="refresh" content="${inputs.refreshSeconds}">`,
+    // Without the script the page refreshes itself; with it, a refresh waits while someone is reading a tooltip.
+    inputs.refreshSeconds > 0 ? `<noscript><meta http-equiv="refresh" content="${inputs.refreshSeconds}"></noscript>` : '',
     `<title>${escapeHtml(inputs.title)}</title>`,
     `<link rel="icon" href="${PAGE_ASSETS.favicon.path}" type="image/svg+xml">`,
     `<link rel="stylesheet" href="${PAGE_ASSETS.css.path}">`,
-    '</head><body>',
+    `</head><body data-refresh="${inputs.refreshSeconds}">`,
     `<h1>${escapeHtml(inputs.title)}</h1>`,
     `<p class="summary" id="summary">${summaryLine(cards.map((c) => c.state))}</p>`,
     '<div class="bar">',
@@ -213,7 +218,7 @@ export function renderStatusPage(inputs: StatusPageInputs): string {
     ...cards.map((c) => c.html),
     '</main>',
     inputs.capacity ? renderCostPanel(inputs.capacity) : '',
-    renderTimeline(inputs.timeline, report.services.map((s) => s.service).concat(report.database ? [report.database.service] : []), inputs.timelineService, inputs.range),
+    renderTimeline(inputs.timeline, report.services.map((s) => s.service).concat(report.database ? [report.database.service] : []), inputs.timelineService, `${inputs.range}${inputs.refreshSeconds === 0 ? '&refresh=off' : ''}`),
     `<script src="${PAGE_ASSETS.js.path}" defer></script>`,
     '</body></html>',
   ].join('');

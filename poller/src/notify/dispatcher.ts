@@ -8,7 +8,7 @@
  * and are still delivered: a critical must go out while PostgreSQL is down.
  * The loop never throws: every failure is recorded, counted and logged.
  */
-import { errorMessage, type Clock, type Redactor } from '@chroma-monitor/shared';
+import { boundMessage, errorMessage, type Clock, type Redactor } from '@chroma-monitor/shared';
 import type { OutboxMessage } from '../store/types.js';
 import { OutboxMarks, type OutboxMark } from './outbox-marks.js';
 import type { DispatchItem, OutboxPort } from './outbox-port.js';
@@ -197,12 +197,14 @@ export class NotificationDispatcher {
     const now = this.#o.clock.now();
     if (now < Math.max(earliestNextSendAt(this.#lastSentAt, now, this.#o.minIntervalMs), this.#pausedUntil)) return { kind: 'waiting', now };
 
-    const fromMemory = this.#memory.filter((item) => item.nextAttemptAt <= now);
+    // Strict enqueue order: what waits for a retry holds everything behind it (issue 11, fault 1).
+    const fromMemory = duePrefix(this.#memory, (item) => item.nextAttemptAt > now);
     let fromOutbox: OutboxMessage[] = [];
     // Memory holds alerts only while the outbox cannot be written; reading it then is pointless.
     if (fromMemory.length === 0) {
       try {
-        fromOutbox = (await this.#o.outbox.due(now, BATCH_LIMIT)).filter((m) => !this.#marks.withholds(m.id, now));
+        const due = duePrefix(await this.#o.outbox.due(now, BATCH_LIMIT), (m) => this.#marks.holdsBack(m.id, now));
+        fromOutbox = due.filter((m) => !this.#marks.withholds(m.id, now));
         this.#healed('read');
       } catch (error) {
         this.#outboxFailed('read', `cannot read the outbox: ${errorMessage(error)}`);
@@ -305,7 +307,7 @@ export class NotificationDispatcher {
 
   #outboxFailed(use: OutboxUse, message: string): void {
     const known = this.#outboxErrors.has(use);
-    const redacted = this.#o.redactor.redact(message);
+    const redacted = boundMessage(this.#o.redactor.redact(message));
     this.#outboxErrors.delete(use); // re-insert: health() shows the most recent problem
     this.#outboxErrors.set(use, redacted);
     if (!known) this.#o.logger.warn(`notifier: ${redacted}`);
@@ -315,9 +317,16 @@ export class NotificationDispatcher {
     if (this.#outboxErrors.delete(use)) this.#o.logger.warn(`notifier: outbox ${use} works again`);
   }
 
+  /** Redacts, then bounds (in that order: a cut secret no longer matches), logs and returns the message for health and the outbox. */
   #warn(message: string): string {
-    const redacted = this.#o.redactor.redact(message);
+    const redacted = boundMessage(this.#o.redactor.redact(message));
     this.#o.logger.warn(`notifier: ${redacted}`);
     return redacted;
   }
+}
+
+/** The items before the first one that must wait: sending past it would reorder the channel. */
+function duePrefix<T>(items: readonly T[], waits: (item: T) => boolean): T[] {
+  const first = items.findIndex(waits);
+  return first < 0 ? [...items] : items.slice(0, first);
 }

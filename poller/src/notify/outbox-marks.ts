@@ -59,6 +59,12 @@ export class OutboxMarks {
     return mark.kind === 'retry' ? mark.nextAttemptAtMs > now : true;
   }
 
+  /** True when message `id` is waiting for a retry this process scheduled but could not record yet: it holds the messages behind it. */
+  holdsBack(id: number, now: number): boolean {
+    const mark = this.#marks.get(id);
+    return mark?.kind === 'retry' && mark.nextAttemptAtMs > now;
+  }
+
   #write(ids: number[], mark: OutboxMark, snapshot: ReadonlyMap<number, OutboxMark>): Promise<void> {
     switch (mark.kind) {
       case 'sent': {

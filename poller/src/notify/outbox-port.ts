@@ -20,7 +20,7 @@ export interface DispatchItem {
 export interface OutboxPort {
   /** Persists items in order, in one transaction; resolves to their ids (ascending). */
   enqueue(items: readonly DispatchItem[]): Promise<number[]>;
-  /** Pending messages whose next attempt is at or before `nowMs`, by id, at most `limit`. */
+  /** Pending messages whose next attempt is at or before `nowMs`, by id, at most `limit`, up to (not past) the first pending one not due yet. */
   due(nowMs: number, limit: number): Promise<OutboxMessage[]>;
   markSent(ids: readonly number[], atMs: number): Promise<void>;
   /** Counts an attempt and schedules the next one. */

@@ -8,17 +8,32 @@
  * embeds the URL), and still pass through a Redactor that knows the URL.
  */
 import got, { type RequestError } from 'got';
-import { ErrorCode, Redactor } from '@chroma-monitor/shared';
+import { boundMessage, ErrorCode, Redactor } from '@chroma-monitor/shared';
 import type { OutgoingMessage, SendFailure, SendResult, Sender } from './send-result.js';
 
-/** Seconds or an HTTP date, as RFC 9110 allows; null when absent or unreadable. */
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** RFC 9110 §5.6.7 HTTP-date: IMF-fixdate, and the obsolete RFC 850 and asctime forms. */
+const HTTP_DATE = [
+  new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`),
+  new RegExp(`^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`),
+  new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`),
+];
+
+/**
+ * Retry-After (RFC 9110 §10.2.3): delay-seconds, a non-negative integer, or an
+ * HTTP-date; anything else is null and the normal back-off applies. V8's
+ * Date.parse must not see anything but the three date forms: it reads "-1"
+ * and "1.5" as dates in 2001, which made the wait 0 (issue 11, fault 2).
+ */
 export function parseRetryAfter(header: string | undefined, now: number): number | null {
   if (!header) return null;
   const trimmed = header.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  // Only the three HTTP-date forms, which all start with a day name: V8's Date.parse also reads "-1" or "1.5" as dates.
-  if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /.test(trimmed)) return null;
-  const date = Date.parse(trimmed);
+  if (!HTTP_DATE.some((form) => form.test(trimmed))) return null;
+  // Two-digit RFC 850 years: Date.parse reads them in the 1900s/2000s as browsers do; a past date means "now".
+  const date = Date.parse(/GMT$/.test(trimmed) ? trimmed : `${trimmed} GMT`);
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
@@ -88,9 +103,17 @@ export class SlackWebhookSender implements Sender {
   }
 }
 
-/** Slack's error bodies are short codes (`invalid_payload`); anything else is cut and flattened so a log line stays one line. */
+/** Longest part of Slack's reply quoted in a message: its error bodies are short codes (`invalid_payload`). */
+export const REPLY_SNIPPET_LENGTH = 120;
+
+/**
+ * Slack's reply as a one-line snippet: control characters (newlines, terminal
+ * escapes) flattened, then bounded on a code-point boundary with its size.
+ * The caller redacts first (issue 11, fault 9: a reply echoing the webhook
+ * path, cut before redaction, showed 8-12 of the token's characters).
+ */
 function printable(body: string): string {
   // eslint-disable-next-line no-control-regex
-  const flat = body.trim().replace(/[\u0000-\u001f\u007f]+/g, ' ');
-  return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat;
+  const flat = body.trim().replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+  return boundMessage(flat, REPLY_SNIPPET_LENGTH);
 }

@@ -5,7 +5,7 @@
  * catalog come in, sentences go out.
  */
 import { BYTES_PER_GB } from '@chroma-monitor/shared';
-import { forecastFull, OVER_LIMIT_NOW, type Point } from './forecast.js';
+import { forecastFull, OVER_LIMIT_NOW, slopePerDay, type Point } from './forecast.js';
 import type { PlanCatalog, WebPlan } from './plan-catalog.js';
 
 const money = (usd: number) => `$${Number.isInteger(usd) ? usd : usd.toFixed(2)}`;
@@ -111,6 +111,30 @@ export interface DiskRecommendationInput {
   warningPercent: number;
   /** Free GB over time, oldest first, for the forecast. */
   freeGbHistory: readonly Point[];
+  /** ChromaDB records now and over time, for the forecast in records (omitted without the probe). */
+  records?: number | null;
+  recordsHistory?: readonly Point[];
+}
+
+/** "480k", "1.2M", "950". */
+function countText(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(n >= 1e7 ? 0 : 1)}M`;
+  if (n >= 1e3) return `${Math.round(n / 1e3)}k`;
+  return `${Math.round(n)}`;
+}
+
+/**
+ * The disk forecast in records (SPEC §8): bytes per record from the disk in
+ * use and the records held now, so the free space in records, and the
+ * records-per-day trend. Null without records or a rising trend.
+ */
+export function recordsForecast(usedGb: number, freeGb: number, records: number, history: readonly Point[]): string | null {
+  if (!(records > 0) || !(usedGb > 0) || !(freeGb >= 0) || !Number.isFinite(records)) return null;
+  const perRecordGb = usedGb / records;
+  const room = freeGb / perRecordGb;
+  const perDay = slopePerDay(history);
+  if (perDay === null || !(perDay > 0) || !Number.isFinite(room)) return `Room for ~${countText(room)} more records at the current size per record`;
+  return `Room for ~${countText(room)} more records: full in ~${Math.max(1, Math.round(room / perDay))} days at ~${countText(perDay)} records/day`;
 }
 
 /** The next doubling of the disk that brings usage under the warning threshold; disks never shrink. */
@@ -130,6 +154,10 @@ export function recommendDisk(input: DiskRecommendationInput, catalog: PlanCatal
     const usedNow = isUsable(input.freeGb) ? capacityGb - input.freeGb : null;
     const forecast = forecastFull(input.freeGbHistory.map((p) => ({ at: p.at, value: capacityGb - p.value })), capacityGb, usedNow);
     if (forecast) lines.push(forecast);
+    if (usedNow !== null && isUsable(input.freeGb) && input.records != null) {
+      const inRecords = recordsForecast(usedNow, input.freeGb, input.records, input.recordsHistory ?? []);
+      if (inRecords) lines.push(inRecords);
+    }
   }
   return lines;
 }

@@ -143,6 +143,16 @@ function buildRuleGroups(config: MonitorConfig): RulesDocument {
         name: 'chroma-monitor-targets',
         rules: [
           {
+            alert: 'ChromaDBNotAnswering',
+            expr: 'chroma_up == 0',
+            for: downFor,
+            labels: { severity: 'critical', resource: 'chroma' },
+            annotations: {
+              summary: '{{ $labels.service }} - ChromaDB Not Answering',
+              description: `ChromaDB has not answered its heartbeat for ${downFor}, while its sidecar answers.`,
+            },
+          },
+          {
             alert: 'ServiceDown',
             expr: 'up{job=~"chroma.*"} == 0',
             for: downFor,

@@ -13,8 +13,9 @@
  * (they never reach chroma-primary's result) nor for itself (they are ignored).
  */
 import got, { type RequestError } from 'got';
-import { ErrorCode, formatDuration, Redactor, type Clock } from '@chroma-monitor/shared';
+import { cutText, ErrorCode, formatDuration, Redactor, type Clock } from '@chroma-monitor/shared';
 import { parseExposition } from '../exposition/index.js';
+import { labelLimitProblem } from './label-limits.js';
 import type { ScrapeOptions, ScrapeResult, ScrapeTargetSpec } from './scrape-result.js';
 
 const ACCEPT = 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
@@ -60,13 +61,15 @@ function classify(error: unknown, options: ScrapeOptions): ScrapeFailure {
 function checkContentType(header: string | undefined): void {
   const mediaType = (header ?? '').split(';')[0]!.trim().toLowerCase();
   if (mediaType === 'text/plain') return;
-  const message = mediaType === '' ? 'no content type (text/plain expected)' : `content type "${mediaType.slice(0, 60)}" is not text/plain`;
+  const message = mediaType === '' ? 'no content type (text/plain expected)' : `content type "${cutText(mediaType, 60)}" is not text/plain`;
   throw new ScrapeFailure(ErrorCode.ScrapeContentType, message);
 }
 
+/** The Authorization header to send; a token is trimmed (a `${VAR}` from a file ends in a newline, which no header may carry). */
 function authorizationOf(target: ScrapeTargetSpec): string | null {
-  if (target.authorization) return target.authorization;
-  return target.bearerToken ? `Bearer ${target.bearerToken}` : null;
+  if (target.authorization) return target.authorization.trim();
+  const token = target.bearerToken?.trim();
+  return token ? `Bearer ${token}` : null;
 }
 
 /** Every secret of this target, so no message can carry one (a parse error quotes a body line, and a body can echo a header). */
@@ -147,6 +150,8 @@ export async function scrapeTarget(target: ScrapeTargetSpec, options: ScrapeOpti
     const body = await fetchBody(target, options);
     const outcome = parseExposition(body, { sampleLimit: options.sampleLimit });
     if (!outcome.ok) return failed(outcome.error.code, outcome.error.message);
+    const labelProblem = labelLimitProblem(outcome.samples);
+    if (labelProblem) return failed(ErrorCode.ScrapeLabelLimit, labelProblem);
     return { ok: true, samples: outcome.samples, durationMs: performance.now() - started, bytes: body.length, scrapedAt };
   } catch (error) {
     const failure = classify(error, options);

@@ -6,7 +6,7 @@
  */
 import type { AlertNotification } from '../alerting/index.js';
 import { ageText, gbText, pct } from '../alerting/index.js';
-import { escapeMrkdwn, SLACK_LIMITS, truncate } from './mrkdwn.js';
+import { escapeMrkdwn, escapeMrkdwnValue as v, SLACK_LIMITS, truncate } from './mrkdwn.js';
 
 export interface SlackMessage {
   text: string;
@@ -18,7 +18,8 @@ export interface MessageOptions {
   title: string;
 }
 
-function icon(n: Pick<AlertNotification, 'level'>): string {
+function icon(n: Pick<AlertNotification, 'level' | 'digest'>): string {
+  if (n.digest) return '📊';
   return n.level === 'ok' ? '✅' : n.level === 'critical' ? '🚨' : n.level === 'no_data' ? '❔' : '⚠️';
 }
 
@@ -36,29 +37,40 @@ function fieldPairs(n: AlertNotification): Array<[string, string]> {
 
 const header = (text: string) => ({ type: 'header', text: { type: 'plain_text', text: truncate(text, SLACK_LIMITS.headerText), emoji: true } });
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) } });
+const field = (text: string) => ({ type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.fieldText) });
+
+/** Within Slack's limits for a whole message: at most 50 blocks, and a `text` of at most 40 000 characters. */
+function bounded(message: SlackMessage): SlackMessage {
+  return { text: truncate(message.text, SLACK_LIMITS.messageText), blocks: message.blocks.slice(0, SLACK_LIMITS.blocksPerMessage) };
+}
 
 /** One alert as a Block Kit message with its plain-text fallback. */
 export function buildSlackMessage(n: AlertNotification, options: MessageOptions): SlackMessage {
   const headerText = `${icon(n)} ${options.title}`;
   const fields = fieldPairs(n);
-  const blocks: unknown[] = [header(headerText), section(`*${escapeMrkdwn(n.title)}*\n${escapeMrkdwn(n.summary)}`)];
+  const summary = n.digest ? n.summary.split('\n').map(v).join('\n') : v(n.summary);
+  const blocks: unknown[] = [header(headerText), section(`*${v(n.title)}*\n${summary}`)];
   if (n.recommendations.length > 0) {
-    blocks.push(section(`*Upgrade Recommendation:*\n${n.recommendations.map((r) => `• ${escapeMrkdwn(r)}`).join('\n')}`));
+    blocks.push(section(`*${n.digest ? 'Recommended changes' : 'Upgrade Recommendation'}:*\n${n.recommendations.map((r) => `• ${v(r)}`).join('\n')}`));
   }
+  // The digest is about every service at once: no single service's usage fields.
+  if (n.digest) return bounded({ text: formatPlainAlert(n, options), blocks });
   blocks.push({
     type: 'section',
-    fields: fields.slice(0, SLACK_LIMITS.fieldsPerSection).map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}:*\n${value}` })),
+    fields: fields.slice(0, SLACK_LIMITS.fieldsPerSection).map(([label, value]) => field(`*${label}:*\n${v(value)}`)),
   });
-  return { text: formatPlainAlert(n, options), blocks };
+  return bounded({ text: formatPlainAlert(n, options), blocks });
 }
 
 /** The same content as plain text: Slack's notification fallback, and stdout. */
 export function formatPlainAlert(n: AlertNotification, options: MessageOptions): string {
   const [memory, cpu, disk, free] = fieldPairs(n).map(([label, value]) => `${label}: ${value}`);
-  const lines = [`${icon(n)} ${options.title}`, n.title, n.summary];
-  if (n.recommendations.length > 0) lines.push('Upgrade Recommendation:', ...n.recommendations.map((r) => `• ${r}`));
-  lines.push(`${memory!.padEnd(22)} ${cpu}`, `${disk!.padEnd(22)} ${free}`);
-  return escapeMrkdwn(lines.join('\n'));
+  // A digest's summary is several lines of our own making: kept as lines, each escaped as a value.
+  const summary = n.digest ? n.summary.split('\n').map(v).join('\n') : v(n.summary);
+  const lines = [escapeMrkdwn(`${icon(n)} ${options.title}`), v(n.title), summary];
+  if (n.recommendations.length > 0) lines.push(n.digest ? 'Recommended changes:' : 'Upgrade Recommendation:', ...n.recommendations.map((r) => `• ${v(r)}`));
+  if (!n.digest) lines.push(`${memory!.padEnd(22)} ${cpu}`, `${disk!.padEnd(22)} ${free}`);
+  return truncate(lines.join('\n'), SLACK_LIMITS.messageText);
 }
 
 /** Lines listed in a grouped message before "…and N more". */
@@ -69,15 +81,15 @@ export function buildGroupedSlackMessage(ns: readonly AlertNotification[], optio
   const worst = ns.some((n) => n.level === 'critical') ? 'critical' : ns.some((n) => n.level === 'warning') ? 'warning' : 'ok';
   const down = ns.filter((n) => n.resource === 'service' && n.level === 'critical').length;
   const headline = `${ns.length} alerts${down > 0 ? ` (${down} service${down === 1 ? '' : 's'} down)` : ''}`;
-  const lines = ns.slice(0, GROUP_LINES).map((n) => `${icon(n)} *${escapeMrkdwn(n.title)}*: ${escapeMrkdwn(n.summary)}`);
+  const lines = ns.slice(0, GROUP_LINES).map((n) => `${icon(n)} *${v(n.title)}*: ${v(n.summary)}`);
   if (ns.length > GROUP_LINES) lines.push(`…and ${ns.length - GROUP_LINES} more`);
-  const plainLines = ns.slice(0, GROUP_LINES).map((n) => `${icon(n)} ${n.title}: ${n.summary}`);
+  const plainLines = ns.slice(0, GROUP_LINES).map((n) => `${icon(n)} ${v(n.title)}: ${v(n.summary)}`);
   if (ns.length > GROUP_LINES) plainLines.push(`…and ${ns.length - GROUP_LINES} more`);
   const headerText = `${icon({ level: worst })} ${options.title}`;
-  return {
-    text: escapeMrkdwn([headerText, headline, ...plainLines].join('\n')),
+  return bounded({
+    text: [escapeMrkdwn(headerText), headline, ...plainLines].join('\n'),
     blocks: [header(headerText), section(`*${headline}*`), section(lines.join('\n'))],
-  };
+  });
 }
 
 /** One message for one alert, a grouped message for several. */

@@ -1,2 +1,2 @@
 export { buildSlackMessage, buildGroupedSlackMessage, formatPlainAlert, renderAlerts, GROUP_LINES, type SlackMessage, type MessageOptions } from './build-message.js';
-export { escapeMrkdwn, truncate, SLACK_LIMITS } from './mrkdwn.js';
+export { escapeMrkdwn, escapeMrkdwnValue, truncate, SLACK_LIMITS } from './mrkdwn.js';

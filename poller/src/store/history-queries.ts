@@ -12,6 +12,7 @@ interface ServiceRow {
   disk_usage_percent: number | null;
   disk_free_gb: number | null;
   recorded_at: Date | string;
+  chroma_records?: string | number | null;
 }
 
 function toServiceSample(row: ServiceRow): ServiceSample {
@@ -22,6 +23,7 @@ function toServiceSample(row: ServiceRow): ServiceSample {
     cpuPercent: num(row.cpu_percent),
     diskUsagePercent: num(row.disk_usage_percent),
     diskFreeGb: num(row.disk_free_gb),
+    ...(row.chroma_records === null || row.chroma_records === undefined ? {} : { chromaRecords: Number(row.chroma_records) }),
   };
 }
 
@@ -29,7 +31,7 @@ function toServiceSample(row: ServiceRow): ServiceSample {
 export async function serviceHistory(db: Queryable, service: string, sinceMs: number, limit = 10_000): Promise<ServiceSample[]> {
   const { rows } = await db.query<ServiceRow>(
     `SELECT * FROM (
-       SELECT service_name, memory_percent, cpu_percent, disk_usage_percent, disk_free_gb, recorded_at
+       SELECT service_name, memory_percent, cpu_percent, disk_usage_percent, disk_free_gb, recorded_at, chroma_records
        FROM service_resource_metrics WHERE service_name = $1 AND recorded_at >= $2
        ORDER BY recorded_at DESC LIMIT $3) newest
      ORDER BY recorded_at`,

@@ -5,7 +5,7 @@
  * is unreachable rows wait in a bounded buffer; when it is full the oldest
  * are dropped first and counted.
  */
-import { errorMessage, type Redactor } from '@chroma-monitor/shared';
+import { boundMessage, errorMessage, escapeControl, type Redactor } from '@chroma-monitor/shared';
 import type { SqlClient } from './sql-client.js';
 import type { DatabaseSample, ServiceSample, StoreHealth } from './types.js';
 
@@ -29,9 +29,9 @@ const clean = (text: string) => (text.includes('\u0000') ? text.replaceAll('\u00
  * formatting an ISO string per row.
  */
 const INSERT_SERVICE = `INSERT INTO service_resource_metrics
-  (service_name, memory_percent, cpu_percent, disk_usage_percent, disk_free_gb, recorded_at)
-SELECT service, memory, cpu, disk, free, to_timestamp(at_ms / 1000.0)
-FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::float8[], $6::float8[]) AS r(service, memory, cpu, disk, free, at_ms)`;
+  (service_name, memory_percent, cpu_percent, disk_usage_percent, disk_free_gb, recorded_at, chroma_records)
+SELECT service, memory, cpu, disk, free, to_timestamp(at_ms / 1000.0), records
+FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::int8[]) AS r(service, memory, cpu, disk, free, at_ms, records)`;
 
 const INSERT_DATABASE = `INSERT INTO database_size_samples
   (service_name, datname, size_bytes, limit_bytes, connections, recorded_at)
@@ -113,7 +113,8 @@ export class HistoryWriter {
       }
       this.#lastError = null;
     } catch (error) {
-      this.#lastError = this.redactor.redact(errorMessage(error));
+      // Redacted, then one bounded line: a PostgreSQL error can carry newlines and any length (issue 11, fault 18).
+      this.#lastError = boundMessage(escapeControl(this.redactor.redact(errorMessage(error))));
     }
   }
 
@@ -129,6 +130,7 @@ export class HistoryWriter {
           services.map((r) => r.diskUsagePercent),
           services.map((r) => r.diskFreeGb),
           services.map((r) => r.recordedAt),
+          services.map((r) => r.chromaRecords ?? null),
         ]);
       }
       if (databases.length > 0) {

@@ -64,6 +64,23 @@ CREATE TABLE IF NOT EXISTS alert_outbox (
 CREATE INDEX IF NOT EXISTS alert_outbox_pending ON alert_outbox (next_attempt_at, id) WHERE status = 'pending';
 `,
   },
+  {
+    version: 2,
+    description: 'the last slot of each scheduled report (the capacity digest)',
+    sql: `
+CREATE TABLE IF NOT EXISTS report_schedule (
+  name text PRIMARY KEY,
+  last_slot timestamptz NOT NULL
+);
+`,
+  },
+  {
+    version: 3,
+    description: 'ChromaDB record count per history row (disk forecasts in records)',
+    sql: `
+ALTER TABLE service_resource_metrics ADD COLUMN IF NOT EXISTS chroma_records bigint;
+`,
+  },
 ];
 
 /** Applies every migration not yet recorded. Returns the versions applied now. */

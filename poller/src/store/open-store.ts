@@ -10,6 +10,7 @@ import { AlertStateRepository } from './alert-state-repository.js';
 import { alertCounts, databaseCapacity, serviceCapacity, type AlertCountRow, type DatabaseCapacityRow, type ServiceCapacityRow } from './capacity-queries.js';
 import { databaseHistory, latestSamples, pruneHistory, serviceHistory } from './history-queries.js';
 import { recentAlerts, type TimelineEntry } from './timeline-queries.js';
+import { ScheduleRepository } from './schedule-repository.js';
 import { databaseBuckets, serviceBuckets, type DatabaseBucket, type ServiceBucket } from './chart-queries.js';
 import { HistoryWriter } from './history-writer.js';
 import { migrate } from './migrations.js';
@@ -48,6 +49,8 @@ export interface Store {
   readonly history: HistoryWriter;
   readonly alertStates: AlertStateRepository;
   readonly outbox: OutboxRepository;
+  /** Last slots of scheduled reports (the capacity digest). */
+  readonly schedules: ScheduleRepository;
   /** A service's samples since `sinceMs`, oldest first (charts, forecasts). */
   serviceHistory(service: string, sinceMs: number): Promise<ServiceSample[]>;
   /** A probe's database-size samples since `sinceMs`, oldest first. */
@@ -117,6 +120,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     history,
     alertStates: new AlertStateRepository(ready),
     outbox: new OutboxRepository(ready),
+    schedules: new ScheduleRepository(ready),
     serviceHistory: async (service, sinceMs) => serviceHistory(await ready(), service, sinceMs),
     databaseHistory: async (service, sinceMs) => databaseHistory(await ready(), service, sinceMs),
     latestSamples: async () => latestSamples(await ready()),

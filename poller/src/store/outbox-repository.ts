@@ -60,12 +60,19 @@ export class OutboxRepository {
     return rows.map((row) => Number(row.id)).sort((a, b) => a - b);
   }
 
-  /** Pending messages whose next attempt is due, oldest first. */
+  /**
+   * Pending messages whose next attempt is due, oldest first, stopping at the
+   * first pending message that is not due yet: a message backing off holds
+   * the ones behind it, so a "Resolved" never overtakes the "Critical" it
+   * resolves, even in a process that did not see the failure (issue 11, fault 1).
+   */
   async due(nowMs: number, limit: number): Promise<OutboxMessage[]> {
     const db = await this.client();
     const { rows } = await db.query<OutboxRow>(
       `SELECT id, alert_key, level, created_at, notification, attempts, last_error FROM alert_outbox
-       WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $2`,
+       WHERE status = 'pending' AND next_attempt_at <= $1
+         AND id < COALESCE((SELECT min(id) FROM alert_outbox WHERE status = 'pending' AND next_attempt_at > $1), 9223372036854775807)
+       ORDER BY id LIMIT $2`,
       [iso(nowMs), limit],
     );
     return rows.map((row) => ({

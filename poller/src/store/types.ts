@@ -13,6 +13,8 @@ export interface ServiceSample {
   cpuPercent: number | null;
   diskUsagePercent: number | null;
   diskFreeGb: number | null;
+  /** Records in the service's ChromaDB (sum over collections), when it has the ChromaDB probe. */
+  chromaRecords?: number | null;
 }
 
 /** One database-size sample from a PostgreSQL probe target. */

@@ -109,6 +109,11 @@ function behaviours(bomb: Buffer, written: Map<string, number>): Record<string, 
       const label = (name: string) => `${name.replace(/-/g, '_')}="${String(req.headers[name] ?? '').replace(/["\\]/g, '')}"`;
       res.writeHead(200, { 'Content-Type': TEXT }).end(`scrape_request{${['accept', 'accept-encoding', 'user-agent'].map(label).join(',')}} 1\n`);
     },
+    // A 2 MiB datname label value, as a hostile or broken probe could serve (issue 11, fault 17).
+    '/huge-label': (res) =>
+      res.writeHead(200, { 'Content-Type': TEXT }).end(`pg_up 1\npg_database_size_bytes{datname="${'d'.repeat(2 * 1024 * 1024)}"} 123\n`),
+    // Exactly at the limit: kept.
+    '/label-at-limit': (res) => res.writeHead(200, { 'Content-Type': TEXT }).end(`pg_database_size_bytes{datname="${'d'.repeat(1024)}"} 123\n`),
     // A proxy that echoes the request's Authorization header into the body: the parse error quotes it.
     '/echo-auth': (res, req) => res.writeHead(200, { 'Content-Type': TEXT }).end(`ok_metric 1\necho ${req.headers.authorization ?? ''}\n`),
   };

@@ -31,10 +31,16 @@ export class FieldReader {
     this.problems.push({ path: key === null ? this.path || '(root)' : childPath(this.path, key), message });
   }
 
-  /** Reports every key not in `known`. */
+  /**
+   * Reports every key not in `known`. A key that does not look like a setting
+   * name is file content read as YAML (a config symlinked to a system file),
+   * so it is not printed, only its length (issue 11, fault 10).
+   */
   rejectUnknown(known: readonly string[]): void {
     for (const key of Object.keys(this.raw)) {
-      if (!known.includes(key)) this.problem(key, `unknown key (expected one of: ${known.join(', ')})`);
+      if (known.includes(key)) continue;
+      if (/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(key)) this.problem(key, `unknown key (expected one of: ${known.join(', ')})`);
+      else this.problem(null, `an unknown key of ${key.length} characters, not shown: it does not look like a setting name (expected one of: ${known.join(', ')})`);
     }
   }
 

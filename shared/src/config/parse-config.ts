@@ -16,7 +16,7 @@ import type {
   TargetConfig,
   Thresholds,
 } from './types.js';
-import { ALERT_TUNING_KEYS, alertTuning } from './alert-tuning.js';
+import { ALERT_TUNING_KEYS, alertTuning, digestConfig } from './alert-tuning.js';
 import { databaseUrlProblem, isCalendarDate, targetUrlProblem, webhookUrlProblem } from './url-rules.js';
 
 export interface ParseConfigOptions {
@@ -193,6 +193,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): Con
     thresholds: thresholds(root),
     cooldowns: cooldowns(root),
     alerting: alertTuning(root),
+    digest: digestConfig(root),
     targets: targets(root, options.planNames),
     probes: probes(root),
     auth: auth(root),

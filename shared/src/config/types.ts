@@ -1,3 +1,4 @@
+import type { DigestSchedule } from './digest-schedule.js';
 /**
  * The validated configuration (SPEC §5 "Configuration"). YAML keys are
  * snake_case; the parsed shape is camelCase with units resolved: every
@@ -54,6 +55,14 @@ export interface AlertTuning {
     /** A flapping key is quiet until its level has not changed for this long. Default 10m. */
     stableForMs: number;
   };
+}
+
+/** `digest: { every: 7d, at: "Mon 09:00" }`: a capacity report to Slack on a UTC wall-clock schedule. */
+export interface DigestConfig {
+  everyMs: number;
+  /** "Mon 09:00" or "09:00", UTC. */
+  at: string;
+  schedule: DigestSchedule;
 }
 
 export interface TargetConfig {
@@ -114,6 +123,8 @@ export interface MonitorConfig {
   thresholds: Thresholds;
   cooldowns: Cooldowns;
   alerting: AlertTuning;
+  /** The scheduled Slack capacity digest, or null (off, the default). */
+  digest: DigestConfig | null;
   targets: TargetConfig[];
   probes: { postgres: PostgresProbeConfig | null };
   /** Auth for /metrics, /status, / (not /healthz), or null. */

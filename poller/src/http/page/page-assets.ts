@@ -2,8 +2,9 @@
  * The status page's only other files: one stylesheet, one script and a
  * favicon, served by the poller under content-hashed names so they can be
  * cached for a year (a new build is a new name). Nothing comes from the
- * internet. The script only makes times local and shows a tooltip: the page
- * reads fine without it.
+ * internet. The script makes times local, shows a tooltip, and refreshes the
+ * page unless someone moved, scrolled or typed during the last period (a
+ * <noscript> meta refresh does it without the script): the page reads fine without it.
  */
 import { createHash } from 'node:crypto';
 
@@ -43,6 +44,9 @@ document.querySelectorAll('time[datetime]').forEach(function(el){var t=Date.pars
 var tip=document.createElement('div');tip.id='tip';document.body.appendChild(tip);
 document.addEventListener('mouseover',function(e){var c=e.target;if(!c||!c.classList||!c.classList.contains('pt'))return;var f=c.closest('figure');tip.textContent=(f?f.getAttribute('data-chart')+' ':'')+c.getAttribute('data-v')+' at '+new Date(Number(c.getAttribute('data-t'))).toLocaleString();tip.style.display='block';tip.style.left=(e.clientX+10)+'px';tip.style.top=(e.clientY+10)+'px';});
 document.addEventListener('mouseout',function(e){if(e.target&&e.target.classList&&e.target.classList.contains('pt'))tip.style.display='none';});
+var every=Number(document.body.getAttribute('data-refresh'))*1000,last=Date.now();
+['mousemove','keydown','touchstart','scroll'].forEach(function(n){document.addEventListener(n,function(){last=Date.now();},{passive:true});});
+if(every>0)setInterval(function(){if(document.visibilityState==='visible'&&Date.now()-last>=every)location.reload();},every);
 })();
 `;
 

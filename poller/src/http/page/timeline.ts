@@ -13,9 +13,10 @@ function delivery(e: TimelineEntry): { text: string; cls: string } {
   return { text: e.attempts === 0 ? 'pending' : `pending, retrying after ${e.attempts} attempt${e.attempts === 1 ? '' : 's'}${e.lastError ? `: ${e.lastError}` : ''}`, cls: 'pending' };
 }
 
-export function renderTimeline(entries: readonly TimelineEntry[], services: readonly string[], selected: string | null, range: string): string {
+/** `query` is the rest of the page's query string to keep on filter links ("6h&refresh=off"). */
+export function renderTimeline(entries: readonly TimelineEntry[], services: readonly string[], selected: string | null, query: string): string {
   const link = (service: string | null, label: string) =>
-    `<a href="?range=${encodeURIComponent(range)}${service ? `&amp;service=${encodeURIComponent(service)}` : ''}#timeline"${service === selected ? ' class="on"' : ''}>${escapeHtml(label)}</a>`;
+    `<a href="?range=${escapeHtml(query)}${service ? `&amp;service=${encodeURIComponent(service)}` : ''}#timeline"${service === selected ? ' class="on"' : ''}>${escapeHtml(label)}</a>`;
   const rows = entries.map((e) => {
     const d = delivery(e);
     const iso = new Date(e.createdAt).toISOString();

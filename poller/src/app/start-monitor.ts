@@ -44,6 +44,9 @@ export interface RunningMonitor {
   stop(options?: { drainMs?: number }): Promise<void>;
 }
 
+/** Kept here too for callers that import it from the app (it lives with the other preflight checks). */
+export { loadCatalog };
+
 const PROBE_PATH = '/probe/postgres';
 const SELF_HOSTS = new Set(['127.0.0.1', 'localhost']);
 

@@ -41,7 +41,11 @@ describe('database at its size limit: inserts fail, a critical still goes out', 
     try {
       const [request] = await receiver.waitForRequests(1, 10_000);
       expect(request!.body.text.split('\n')[1]).toBe('chroma-primary - Memory Critical');
-      const status = await poller.status();
+      // The alert can reach Slack before the same cycle's history flush has failed: wait for the flush.
+      let status = await poller.status();
+      for (const deadline = Date.now() + 10_000; status.store.ok && Date.now() < deadline; status = await poller.status()) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       expect(status.store.ok).toBe(false);
       expect(status.store.last_error).toContain('No space left on device');
       expect(logs.join('\n')).toContain('holding 1 alert(s) in memory');

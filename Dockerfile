@@ -5,6 +5,9 @@ COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY shared/package.json shared/tsconfig.json shared/
 COPY exporter/package.json exporter/tsconfig.json exporter/
 COPY poller/package.json poller/tsconfig.json poller/
+# The bin shims before npm ci, so chroma-monitor and chroma-exporter are linked into node_modules/.bin.
+COPY poller/bin poller/bin
+COPY exporter/bin exporter/bin
 RUN npm ci --ignore-scripts
 COPY shared/src shared/src
 COPY exporter/src exporter/src
@@ -15,6 +18,9 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app /app
+# The embedded store's default data_dir (./data), writable by the user the poller runs as; with
+# DATABASE_URL set (render.yaml) it stays empty.
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 9400 9464
 CMD ["node", "poller/dist/cli.js", "run"]

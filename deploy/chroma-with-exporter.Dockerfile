@@ -9,6 +9,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY shared/package.json shared/tsconfig.json shared/
 COPY exporter/package.json exporter/tsconfig.json exporter/
 COPY poller/package.json poller/tsconfig.json poller/
+COPY exporter/bin exporter/bin
 RUN npm ci --ignore-scripts -w @chroma-monitor/shared -w @chroma-monitor/exporter --include-workspace-root
 COPY shared/src shared/src
 COPY exporter/src exporter/src

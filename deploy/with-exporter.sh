@@ -3,11 +3,14 @@
 # the foreground as PID 1's child; SIGTERM reaches both.
 set -eu
 : "${EXPORTER_SERVICE:?set EXPORTER_SERVICE to the service name (chroma-primary, chroma-replica)}"
+# The ChromaDB probe asks the ChromaDB in this same container (its API on PORT, 8000 by default) and
+# sizes its persist directory (the disk); EXPORTER_CHROMA_URL overrides the address.
 # A small young generation and a capped old one: V8 otherwise sizes its heap for the scrape's
 # allocation rate and the sidecar settles ~14 MB higher (76 → 62 MB after 10,000 scrapes,
 # bench/analysis.md). Its live heap is ~6 MB, so 32 MB of old space is ample.
 node --max-semi-space-size=1 --max-old-space-size=32 /opt/chroma-exporter/exporter/dist/cli.js --service "$EXPORTER_SERVICE" \
-  --port "${EXPORTER_PORT:-9464}" --host 0.0.0.0 --disk "${EXPORTER_DISK:-/data}" &
+  --port "${EXPORTER_PORT:-9464}" --host 0.0.0.0 --disk "${EXPORTER_DISK:-/data}" \
+  --chroma-url "${EXPORTER_CHROMA_URL:-http://127.0.0.1:${PORT:-8000}}" --chroma-path "${EXPORTER_DISK:-/data}" &
 exporter=$!
 trap 'kill -TERM "$exporter" 2>/dev/null; kill -TERM "$child" 2>/dev/null' TERM INT
 "$@" &

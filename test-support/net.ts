@@ -1,6 +1,9 @@
 /** Ports and processes for tests: everything on 127.0.0.1, everything closed after. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { captureOutput } from './captured-output.js';
 
 /** A port that was free a moment ago (bound on 127.0.0.1, then released). */
@@ -23,8 +26,32 @@ export interface SpawnedProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv = {}): SpawnedProcess {
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Variables the poller and the exporter read: a developer's own values (a real
+ * DATABASE_URL, a Slack webhook, PORT) never reach a spawned test process.
+ */
+export const USER_VARIABLES = [
+  'DATABASE_URL', 'PROBE_DATABASE_URL', 'SLACK_WEBHOOK_URL', 'PORT', 'RESOURCE_CHECK_INTERVAL', 'MONITOR_TARGETS',
+  'STATUS_TOKEN', 'EXPORTER_BEARER_TOKEN', 'EXPORTER_SERVICE', 'EXPORTER_PORT', 'EXPORTER_DISK',
+  'CHROMA_PRIMARY_HOST', 'CHROMA_REPLICA_HOST', 'CHROMA_LOAD_BALANCER_HOST', 'CHROMA_SYNC_HOST',
+] as const;
+
+/** process.env without USER_VARIABLES, with `env` on top: the environment of every spawned test process. */
+export function testEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of USER_VARIABLES) delete clean[name];
+  return { ...clean, ...env };
+}
+
+let emptyDir: string | null = null;
+/** An empty directory of this test worker: the working directory of spawned processes, so none reads ./monitor.yaml or ./data of the checkout. */
+export function emptyWorkDir(): string {
+  emptyDir ??= mkdtempSync(join(tmpdir(), 'chroma-cwd-'));
+  return emptyDir;
+}
+
+export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd: string = emptyWorkDir()): SpawnedProcess {
+  const child = spawn(process.execPath, [script, ...args], { cwd, env: testEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {

@@ -9,8 +9,8 @@ import { errorMessage } from '@chroma-monitor/shared';
 import { AUTH_ARG_OPTIONS, AUTH_USAGE, readAuthOptions } from './auth-options.js';
 import { startResourceMonitoring } from './resource-monitor.js';
 
-const USAGE = `Usage: chroma-exporter --service NAME [--port 9464] [--host 0.0.0.0] [--disk PATH]... [--bearer-token-file FILE | --basic-auth-user USER --basic-auth-password-file FILE] [--chroma-url URL [--chroma-path DIR]] [--default-metrics]
-       chroma-exporter postgres --database-url-file FILE [--service chroma-metadata] [--port 9187] [--limit 1GiB] [auth options]
+const USAGE = `Usage: npx chroma-exporter --service NAME [--port 9464] [--host 0.0.0.0] [--disk PATH]... [--bearer-token-file FILE | --basic-auth-user USER --basic-auth-password-file FILE] [--chroma-url URL [--chroma-path DIR]]
+           npx chroma-exporter postgres --database-url-file FILE [--service chroma-metadata] [--port 9187] [--limit 1GiB] [auth options]
   --service NAME                   value of the service label (required)
   --port PORT                      listen port (default 9464)
   --host HOST                      listen address (default 0.0.0.0)

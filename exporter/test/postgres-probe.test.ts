@@ -212,6 +212,6 @@ describe('PostgreSQL probe against the real server', () => {
     const code = await runPostgresCommand(args, { stdout: (t) => out.push(t), stderr: (t) => out.push(t), env: {}, stopSignal: new Promise(() => undefined) });
     expect(code).toBe(2);
     expect(out.join('')).toContain(message);
-    expect(out.join('')).toContain('Usage: chroma-exporter postgres');
+    expect(out.join('')).toContain('Usage: npx chroma-exporter postgres');
   });
 });

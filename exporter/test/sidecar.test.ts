@@ -126,7 +126,7 @@ describe('chroma-exporter sidecar (real process on 127.0.0.1)', () => {
     const child = spawnNode(CLI, args);
     expect(await child.exited).toBe(2);
     expect(child.output()).toContain(message);
-    expect(child.output()).toContain('Usage: chroma-exporter');
+    expect(child.output()).toContain('Usage: npx chroma-exporter');
   });
 });
 

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { errorMessage, logLine, Redactor } from '@chroma-monitor/shared';
 import { checkConfigCommand } from './commands/check-config-command.js';
-import { ExitCode, processIo, type CommandIo } from './commands/command-io.js';
+import { COMMAND, ExitCode, processIo, type CommandIo } from './commands/command-io.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { rulesCommand } from './commands/rules-command.js';
@@ -15,7 +15,7 @@ import { USAGE } from './commands/usage.js';
 const COMMANDS = ['run', 'check-config', 'migrate', 'test-alert', 'scrape', 'rules', 'report'] as const;
 
 function usageError(io: CommandIo, message: string): ExitCode {
-  io.stderr(`chroma-monitor: ${message}\n\n${USAGE}`);
+  io.stderr(`${COMMAND}: ${message}\n\n${USAGE}`);
   return ExitCode.Usage;
 }
 
@@ -36,6 +36,8 @@ export async function main(argv: string[], io: CommandIo, stopSignal: Promise<vo
         service: { type: 'string' },
         resource: { type: 'string' },
         level: { type: 'string' },
+        stdout: { type: 'boolean' },
+        'wait-for-database': { type: 'boolean' },
         since: { type: 'string' },
         format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -51,7 +53,7 @@ export async function main(argv: string[], io: CommandIo, stopSignal: Promise<vo
   }
   switch (command) {
     case 'run':
-      return runCommand(values.config, io, stopSignal);
+      return runCommand({ ...(values.config ? { config: values.config } : {}), waitForDatabase: values['wait-for-database'] ?? false }, io, stopSignal);
     case 'check-config':
       return checkConfigCommand(values.config, io);
     case 'migrate':

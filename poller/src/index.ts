@@ -1,5 +1,5 @@
-export { startMonitor, loadCatalog, type RunningMonitor, type StartOptions } from './app/start-monitor.js';
-export { loadConfig, formatProblems, describeConfig, secretsOf, type LoadedConfig } from './config/index.js';
+export { startMonitor, type RunningMonitor, type StartOptions } from './app/start-monitor.js';
+export { loadConfig, loadCatalog, formatProblems, describeConfig, secretsOf, type LoadedConfig } from './config/index.js';
 export { parseExposition, type Sample, type ParseOutcome } from './exposition/index.js';
 export { scrapeTarget, ScrapeScheduler, type ScrapeResult } from './scrape/index.js';
 export { openStore, migrateStore, type Store } from './store/index.js';

@@ -14,7 +14,7 @@ import { AUTH_ARG_OPTIONS, AUTH_USAGE, readAuthOptions, readSecretFile } from '.
 import { createExporterRouter } from '../metrics-handler.js';
 import { createPostgresProbe, DEFAULT_PROBE_LIMIT_BYTES, DEFAULT_PROBE_SERVICE } from './postgres-probe.js';
 
-export const POSTGRES_USAGE = `Usage: chroma-exporter postgres [--database-url-file FILE] [--service ${DEFAULT_PROBE_SERVICE}] [--port 9187] [--host 0.0.0.0] [--limit 1GiB] [auth options]
+export const POSTGRES_USAGE = `Usage: npx chroma-exporter postgres [--database-url-file FILE] [--service ${DEFAULT_PROBE_SERVICE}] [--port 9187] [--host 0.0.0.0] [--limit 1GiB] [auth options]
   --database-url-file FILE         file holding the PostgreSQL connection string (or env DATABASE_URL)
   --database-url URL               the connection string itself (visible in ps: prefer the file or DATABASE_URL)
   --service NAME                   value of the service label (default ${DEFAULT_PROBE_SERVICE})

@@ -3,17 +3,16 @@
  * notifier, monitor, HTTP, probe, self-monitoring and the scheduler. Returns
  * a handle whose stop() drains, flushes and closes everything it opened.
  */
-import { readFile } from 'node:fs/promises';
-import { startResourceMonitoring, createPostgresProbe, type PostgresProbe } from '@chroma-monitor/exporter';
+import { startResourceMonitoring, createPostgresProbe, type PostgresProbe, type ResourceMonitor } from '@chroma-monitor/exporter';
 import { ErrorCode, MonitorError, Redactor, errorMessage, systemClock, type Clock, type MonitorConfig } from '@chroma-monitor/shared';
 import type { AlertNotification } from '../alerting/index.js';
-import { secretsOf } from '../config/index.js';
+import { loadCatalog, secretsOf } from '../config/index.js';
 import { createHttpApp, startHttpServer, type RunningHttpServer } from '../http/http-server.js';
-import { NotificationDispatcher, SlackWebhookSender, StdoutSender } from '../notify/index.js';
-import { DEFAULT_PLAN_CATALOG, loadPlanCatalog, type PlanCatalog } from '../recommend/index.js';
+import { NotificationDispatcher, SlackWebhookSender, StdoutSender, type Sender } from '../notify/index.js';
 import { ScrapeScheduler, scrapeTarget, type ScrapeTargetSpec } from '../scrape/index.js';
 import { renderAlerts } from '../slack/index.js';
 import { openStore, type Store } from '../store/index.js';
+import { embeddedStoreNotice } from './embedded-store-notice.js';
 import { createLogger, type Logger } from './logger.js';
 import { DigestRunner } from './digest-runner.js';
 import { Monitor, type DigestedScrape } from './monitor.js';
@@ -27,7 +26,14 @@ export interface StartOptions {
   writeLog?: (line: string) => void;
   /** Alerts when no webhook is configured. Default stdout. */
   writeAlert?: (text: string) => void;
+  /**
+   * Start even when the database is unreachable, buffering history until it
+   * answers (`run --wait-for-database`). Default false: an unreachable
+   * DATABASE_URL at start is a start-up error naming it.
+   */
+  waitForDatabase?: boolean;
 }
+
 
 export interface RunningMonitor {
   /** Base URL of the HTTP server. */
@@ -38,23 +44,11 @@ export interface RunningMonitor {
   stop(options?: { drainMs?: number }): Promise<void>;
 }
 
+/** Kept here too for callers that import it from the app (it lives with the other preflight checks). */
+export { loadCatalog };
+
 const PROBE_PATH = '/probe/postgres';
 const SELF_HOSTS = new Set(['127.0.0.1', 'localhost']);
-
-export async function loadCatalog(config: MonitorConfig): Promise<PlanCatalog> {
-  if (!config.plansFile) return DEFAULT_PLAN_CATALOG;
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(config.plansFile, 'utf8'));
-  } catch (error) {
-    // Node's JSON.parse error quotes the content ("root:x:0:0"… for a file that is not a catalog): never print it.
-    const why = error instanceof SyntaxError ? 'not valid JSON' : errorMessage(error);
-    throw new MonitorError(ErrorCode.ConfigInvalid, `plans_file: cannot read ${config.plansFile}: ${why}`);
-  }
-  const loaded = loadPlanCatalog(json);
-  if (!loaded.ok) throw new MonitorError(ErrorCode.ConfigInvalid, `plans_file: ${loaded.problems.join('; ')}`);
-  return loaded.catalog;
-}
 
 /** A target on this poller's own address (self-monitoring, the mounted probe): port 0 resolved, own credentials sent. */
 function scrapeSpecs(config: MonitorConfig, port: number): ScrapeTargetSpec[] {
@@ -76,23 +70,7 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
   const redactor = new Redactor(secretsOf(config));
   const logger: Logger = createLogger(redactor, clock, options.writeLog);
   const catalog = await loadCatalog(config);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, bufferRows: config.bufferRows, redactor, logger });
   const metrics = new PollerMetrics();
-  const self = startResourceMonitoring('chroma-monitor', { diskPaths: [config.databaseUrl ? process.cwd() : config.dataDir] });
-
-  const sender = config.slack.webhookUrl ? new SlackWebhookSender(config.slack.webhookUrl) : new StdoutSender(options.writeAlert);
-  const dispatcher = new NotificationDispatcher({
-    outbox: store.outbox,
-    sender,
-    render: (ns) => renderAlerts(ns as AlertNotification[], { title: config.slack.title }),
-    clock,
-    redactor,
-    logger,
-    onSent: (count, reason) => metrics.recordNotificationsSent(count, reason),
-    onFailed: (code) => metrics.recordNotificationFailed(code),
-  });
-  const monitor = new Monitor({ config, clock, store, dispatcher, metrics, catalog, redactor, logger });
-  await monitor.loadState();
 
   let probe: PostgresProbe | null = null;
   if (config.probes.postgres) {
@@ -100,11 +78,27 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
     probe = createPostgresProbe({ databaseUrl: config.probes.postgres.databaseUrl, service: probeTarget?.service ?? 'chroma-metadata', limitBytes: config.probes.postgres.limitBytes, logger });
   }
 
-  const digestConfig = config.digest;
-  const digest = digestConfig ? new DigestRunner({ config: { ...config, digest: digestConfig }, clock, store, dispatcher, catalog, logger }) : null;
-
+  // The port first: a port in use is reported at once, before the store (seconds, or a first-run
+  // embedded store) is opened. Until the rest is wired, /healthz says 503 and /status says starting.
+  let parts: { store: Store; self: ResourceMonitor; monitor: Monitor; dispatcher: NotificationDispatcher; sender: Sender } | null = null;
   let scheduler: ScrapeScheduler<ScrapeTargetSpec, DigestedScrape> | null = null;
+  const wired = () => {
+    if (!parts) throw new MonitorError(ErrorCode.StoreUnavailable, 'chroma-monitor is starting');
+    return parts;
+  };
   const status = async (): Promise<StatusReport> => {
+    if (!parts) {
+      // Listening already, store not open yet (a first embedded store takes seconds): say so.
+      return buildStatusReport({
+        now: clock.now(),
+        services: [],
+        database: null,
+        store: { ok: false, kind: config.databaseUrl ? 'postgres' : 'embedded', bufferedRows: 0, droppedRows: 0, lastError: 'starting: the store is being opened' },
+        notifier: { ok: true, destination: config.slack.webhookUrl ? 'slack' : 'stdout', pending: 0, lastError: null },
+        scheduler: { intervalMs: config.intervalMs, cycles: 0, skippedCycles: 0, lastCycleMs: null, lastCycleLatenessP99Ms: null },
+      });
+    }
+    const { store, dispatcher, monitor, sender } = parts;
     const storeHealth = store.health();
     const notifier = dispatcher.health();
     const stats = scheduler?.stats();
@@ -117,14 +111,14 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
       scheduler: { intervalMs: config.intervalMs, cycles: stats?.cycles ?? 0, skippedCycles: stats?.skippedCycles ?? 0, lastCycleMs: stats?.lastCycleMs ?? null, lastCycleLatenessP99Ms: stats?.lastCycleLatenessP99Ms ?? null },
     });
   };
-  const page = (query: PageQuery): Promise<string> => renderPage({ config, clock, store, catalog, status }, query);
+  const page = (query: PageQuery): Promise<string> => renderPage({ config, clock, store: wired().store, catalog, status }, query);
 
   let http: RunningHttpServer;
   try {
     http = await startHttpServer(
       createHttpApp({
         auth: config.auth,
-        registries: () => [metrics.registry, self.registry],
+        registries: () => (parts ? [metrics.registry, parts.self.registry] : [metrics.registry]),
         status,
         page,
         healthy: () => scheduler?.stats().running ?? false,
@@ -134,9 +128,37 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
       config.listen.port,
     );
   } catch (error) {
-    await Promise.all([store.close(), self.stopMonitoring(), probe?.close()]);
+    await probe?.close();
     throw new MonitorError(ErrorCode.ConfigInvalid, `cannot listen on ${config.listen.host}:${config.listen.port}: ${errorMessage(error)}`, { cause: error });
   }
+
+  let store: Store;
+  try {
+    const notice = await embeddedStoreNotice(config);
+    if (notice) logger.info(notice);
+    store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, bufferRows: config.bufferRows, redactor, logger, requireReachable: !options.waitForDatabase });
+  } catch (error) {
+    await Promise.all([http.close(), probe?.close()]);
+    throw error;
+  }
+  const self = startResourceMonitoring('chroma-monitor', { diskPaths: [config.databaseUrl ? process.cwd() : config.dataDir] });
+
+  const sender: Sender = config.slack.webhookUrl ? new SlackWebhookSender(config.slack.webhookUrl) : new StdoutSender(options.writeAlert);
+  const dispatcher = new NotificationDispatcher({
+    outbox: store.outbox,
+    sender,
+    render: (ns) => renderAlerts(ns as AlertNotification[], { title: config.slack.title }),
+    clock,
+    redactor,
+    logger,
+    onSent: (count, reason) => metrics.recordNotificationsSent(count, reason),
+    onFailed: (code) => metrics.recordNotificationFailed(code),
+  });
+  const monitor = new Monitor({ config, clock, store, dispatcher, metrics, catalog, redactor, logger });
+  await monitor.loadState();
+  const digestConfig = config.digest;
+  const digest = digestConfig ? new DigestRunner({ config: { ...config, digest: digestConfig }, clock, store, dispatcher, catalog, logger }) : null;
+  parts = { store, self, monitor, dispatcher, sender };
   const port = Number(new URL(http.url).port);
 
   scheduler = new ScrapeScheduler<ScrapeTargetSpec, DigestedScrape>({

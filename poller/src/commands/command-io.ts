@@ -7,11 +7,20 @@ export interface CommandIo {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The Render Secret File looked at when there is no ./monitor.yaml; null skips it. Default /etc/secrets/monitor.yaml. */
+  secretConfigFile?: string | null;
 }
 
-/** Exit codes: 0 success, 1 the work failed (bad config, not delivered), 2 usage error. */
-export const ExitCode = { Ok: 0, Failed: 1, Usage: 2 } as const;
+/**
+ * Exit codes: 0 success, 1 the work failed (bad config, cannot start, not
+ * delivered), 2 usage error, 3 nothing to deliver to (`test-alert` without a
+ * webhook and without --stdout).
+ */
+export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, NotConfigured: 3 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** How the README and every hint name the command: runnable as written after `npm ci`. */
+export const COMMAND = 'npx chroma-monitor';
 
 export const processIo = (): CommandIo => ({
   stdout: (text) => process.stdout.write(text),

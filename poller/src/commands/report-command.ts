@@ -34,7 +34,7 @@ export async function reportCommand(options: ReportOptions, io: CommandIo, clock
     io.stderr(`report: --since ${errorMessage(error)}\n`);
     return ExitCode.Usage;
   }
-  const config = await loadConfigOrReport(options.config, io);
+  const config = (await loadConfigOrReport(options.config, io))?.config;
   if (!config) return ExitCode.Failed;
   const redactor = new Redactor(secretsOf(config));
   let catalog: PlanCatalog = DEFAULT_PLAN_CATALOG;

@@ -1,17 +1,31 @@
-/** `chroma-monitor run`: the service. SIGTERM/SIGINT → drain, flush, exit 0. */
-import { errorMessage } from '@chroma-monitor/shared';
+/**
+ * `chroma-monitor run`: the service. SIGTERM/SIGINT → drain, flush, exit 0.
+ * Refuses to start (exit 1, nothing opened) on any check-config problem; an
+ * unreachable DATABASE_URL at start is an error unless --wait-for-database.
+ */
+import { ErrorCode, MonitorError, errorMessage } from '@chroma-monitor/shared';
 import { startMonitor } from '../app/start-monitor.js';
 import { ExitCode, type CommandIo } from './command-io.js';
 import { loadConfigOrReport } from './load-or-fail.js';
 
-export async function runCommand(file: string | undefined, io: CommandIo, stopSignal: Promise<void>): Promise<ExitCode> {
-  const config = await loadConfigOrReport(file, io);
-  if (!config) return ExitCode.Failed;
+export interface RunOptions {
+  config?: string;
+  /** Start with the database unreachable and buffer history until it answers. */
+  waitForDatabase?: boolean;
+}
+
+export async function runCommand(options: RunOptions, io: CommandIo, stopSignal: Promise<void>): Promise<ExitCode> {
+  const loaded = await loadConfigOrReport(options.config, io, { preflight: true });
+  if (!loaded) return ExitCode.Failed;
+  if (loaded.file) io.stderr(`config: ${loaded.file}\n`);
   let running;
   try {
-    running = await startMonitor(config, { writeLog: io.stderr, writeAlert: io.stdout });
+    running = await startMonitor(loaded.config, { writeLog: io.stderr, writeAlert: io.stdout, waitForDatabase: options.waitForDatabase ?? false });
   } catch (error) {
-    io.stderr(`chroma-monitor: cannot start: ${errorMessage(error)}\n`);
+    const hint = error instanceof MonitorError && error.code === ErrorCode.StoreUnavailable && loaded.config.databaseUrl
+      ? ' (check DATABASE_URL, or start with --wait-for-database to buffer history until it answers)'
+      : '';
+    io.stderr(`chroma-monitor: cannot start: ${errorMessage(error)}${hint}\n`);
     return ExitCode.Failed;
   }
   await stopSignal;

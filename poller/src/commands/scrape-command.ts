@@ -9,7 +9,7 @@ import { loadConfigOrReport } from './load-or-fail.js';
 const show = (value: number | null, unit: string) => (value === null ? 'n/a' : `${value.toFixed(1)}${unit}`);
 
 export async function scrapeCommand(url: string, service: string | undefined, file: string | undefined, io: CommandIo): Promise<ExitCode> {
-  const config = await loadConfigOrReport(file, io);
+  const config = (await loadConfigOrReport(file, io))?.config;
   if (!config) return ExitCode.Failed;
   let parsed: URL;
   try {

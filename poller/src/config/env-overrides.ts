@@ -2,34 +2,12 @@
  * Environment overrides (SPEC §5): RESOURCE_CHECK_INTERVAL (seconds),
  * DATABASE_URL, SLACK_WEBHOOK_URL, PORT. Applied to the raw document before
  * validation, so a bad value is reported with its source like any other.
- * Also expands `${NAME}` in string values, so secrets stay out of files.
  */
 import type { ConfigProblem } from '@chroma-monitor/shared';
 
 type Raw = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Raw => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Replaces `${NAME}` with the variable's value; an unset variable is a problem. */
-export function expandEnv(value: unknown, env: NodeJS.ProcessEnv, path: string, problems: ConfigProblem[]): unknown {
-  if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
-      const replacement = env[name];
-      if (replacement === undefined || replacement === '') {
-        problems.push({ path, message: `environment variable ${name} is not set` });
-        return '';
-      }
-      return replacement;
-    });
-  }
-  if (Array.isArray(value)) return value.map((item, i) => expandEnv(item, env, `${path}[${i}]`, problems));
-  if (isObject(value)) {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, expandEnv(item, env, path ? `${path}.${key}` : key, problems)]),
-    );
-  }
-  return value;
-}
 
 /** Applies the four documented variables on top of the document. */
 export function applyEnvOverrides(raw: Raw, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): Raw {

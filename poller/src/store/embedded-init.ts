@@ -73,8 +73,8 @@ function runChild(directory: string): Promise<void> {
 
 /**
  * Makes sure `dataDir` holds an embedded store, creating it in a child
- * process when it is new (missing or empty), with a progress line before and
- * after. A directory that already holds files is left to PGlite, as before.
+ * process when it is new (missing or empty), with a line when it is done
+ * (the commands announce the start: app/embedded-store-notice.ts). A directory that already holds files is left to PGlite, as before.
  * Never throws for a failed child: it warns and returns, and the caller's
  * open then creates the store in-process (slower to shed memory, but working).
  * @returns true when this call created the store.
@@ -83,7 +83,6 @@ export async function ensureEmbeddedStore(dataDir: string, logger: EmbeddedInitL
   if (await exists(join(dataDir, 'PG_VERSION'))) return false;
   if (!(await isNew(dataDir))) return false;
   const staging = `${dataDir}.creating`;
-  logger.info?.(`store: creating the embedded store in ${dataDir} (first run: PostgreSQL's initdb in WebAssembly, usually 15-30 s; set DATABASE_URL to use a PostgreSQL server instead)…`);
   const started = performance.now();
   try {
     await rm(staging, { recursive: true, force: true });
@@ -95,6 +94,6 @@ export async function ensureEmbeddedStore(dataDir: string, logger: EmbeddedInitL
     logger.warn(`store: creating the embedded store in a child process failed (${errorMessage(error)}); creating it in this process`);
     return false;
   }
-  logger.info?.(`store: embedded store created in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  logger.info?.(`store: embedded store created in ${((performance.now() - started) / 1000).toFixed(1)} s (initdb in a child process)`);
   return true;
 }

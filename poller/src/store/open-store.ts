@@ -6,7 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { errorMessage, type Redactor } from '@chroma-monitor/shared';
+import { ErrorCode, MonitorError, errorMessage, redactUrl, type Redactor } from '@chroma-monitor/shared';
 import { AlertStateRepository } from './alert-state-repository.js';
 import { alertCounts, databaseCapacity, serviceCapacity, type AlertCountRow, type DatabaseCapacityRow, type ServiceCapacityRow } from './capacity-queries.js';
 import { databaseHistory, latestSamples, pruneHistory, serviceHistory } from './history-queries.js';
@@ -32,6 +32,12 @@ export interface StoreOptions {
   redactor: Redactor;
   /** Warnings and, when given, progress lines such as the embedded store's creation (already redacted). */
   logger: { warn(message: string): void; info?(message: string): void };
+  /**
+   * Fail when the database cannot be reached and migrated now (MonitorError
+   * STORE_UNAVAILABLE naming DATABASE_URL) instead of buffering until it can.
+   * Default false.
+   */
+  requireReachable?: boolean;
   /** Deadlines for the pg path. Defaults: connect 5 s, statement 10 s. */
   connectTimeoutMs?: number;
   statementTimeoutMs?: number;
@@ -104,7 +110,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   try {
     await ready();
   } catch (error) {
-    options.logger.warn(`store: database not reachable yet, buffering until it is: ${options.redactor.redact(errorMessage(error))}`);
+    const reason = options.redactor.redact(errorMessage(error));
+    if (options.requireReachable) {
+      await client.close().catch(() => undefined);
+      const where = options.databaseUrl ? `the database at DATABASE_URL (${redactUrl(options.databaseUrl)})` : `the embedded store in ${options.dataDir}`;
+      throw new MonitorError(ErrorCode.StoreUnavailable, `cannot open ${where}: ${reason}`, { cause: error });
+    }
+    options.logger.warn(`store: database not reachable yet, buffering until it is: ${reason}`);
   }
 
   return {

@@ -28,6 +28,8 @@ export interface DigestRunnerDeps {
 export class DigestRunner {
   readonly #deps: DigestRunnerDeps;
   #busy = false;
+  /** The last slot recorded, read from the store once: this runner is the only writer while it runs. */
+  #lastSlot: { value: number | null } | null = null;
 
   constructor(deps: DigestRunnerDeps) {
     this.#deps = deps;
@@ -40,9 +42,10 @@ export class DigestRunner {
     const { config, clock, store, dispatcher, catalog, logger } = this.#deps;
     try {
       const now = clock.now();
-      const decision = digestDue(config.digest.schedule, await store.schedules.lastSlot(DIGEST_SCHEDULE_NAME), now);
+      this.#lastSlot ??= { value: await store.schedules.lastSlot(DIGEST_SCHEDULE_NAME) };
+      const decision = digestDue(config.digest.schedule, this.#lastSlot.value, now);
       if (!decision.send) {
-        if (decision.reason === 'first_start') await store.schedules.record(DIGEST_SCHEDULE_NAME, decision.slot);
+        if (decision.reason === 'first_start') await this.#record(decision.slot);
         return false;
       }
       const since = now - config.digest.everyMs;
@@ -50,7 +53,7 @@ export class DigestRunner {
       const report = buildCapacityReport({ now, sinceMs: since, ...figures, targets: config.targets, thresholds: config.thresholds, catalog });
       const notification = digestNotification(report, config.digest.everyMs);
       await dispatcher.enqueue([{ alertKey: notification.alertKey, level: notification.level, createdAt: now, notification }]);
-      await store.schedules.record(DIGEST_SCHEDULE_NAME, decision.slot);
+      await this.#record(decision.slot);
       logger.info(`capacity digest for ${new Date(decision.slot).toISOString()} queued`);
       return true;
     } catch (error) {
@@ -59,5 +62,10 @@ export class DigestRunner {
     } finally {
       this.#busy = false;
     }
+  }
+
+  async #record(slot: number): Promise<void> {
+    await this.#deps.store.schedules.record(DIGEST_SCHEDULE_NAME, slot);
+    this.#lastSlot = { value: slot };
   }
 }

@@ -17,6 +17,11 @@ export const CHART_POINTS = 240;
 export const TIMELINE_LIMIT = 50;
 /** Services with charts on one page (the rest show values only). */
 const CHARTED_SERVICES = 50;
+/**
+ * The capacity panel's report is reused this long per range: its percentiles sort every row of the
+ * range (a month of them for 30d), and the page refreshes itself every interval.
+ */
+export const CAPACITY_CACHE_MS = 60_000;
 
 export interface PageQuery {
   range?: unknown;
@@ -33,7 +38,25 @@ export interface PageDeps {
   status: () => Promise<StatusReport>;
 }
 
-export async function renderPage(deps: PageDeps, query: PageQuery): Promise<string> {
+/** The page for each request, with the capacity report cached per range for CAPACITY_CACHE_MS. */
+export function createPageRenderer(deps: PageDeps): (query: PageQuery) => Promise<string> {
+  const cache = new Map<string, { at: number; report: CapacityReport }>();
+  const capacity = async (range: string, since: number, now: number): Promise<CapacityReport | null> => {
+    const cached = cache.get(range);
+    if (cached && now - cached.at >= 0 && now - cached.at < CAPACITY_CACHE_MS) return cached.report;
+    try {
+      const figures = await deps.store.capacity(since, now);
+      const report = buildCapacityReport({ now, sinceMs: since, ...figures, targets: deps.config.targets, thresholds: deps.config.thresholds, catalog: deps.catalog });
+      cache.set(range, { at: now, report });
+      return report;
+    } catch {
+      return null; // the panel is left out; the rest of the page still shows
+    }
+  };
+  return (query) => renderPage(deps, query, capacity);
+}
+
+async function renderPage(deps: PageDeps, query: PageQuery, capacityOf: (range: string, since: number, now: number) => Promise<CapacityReport | null>): Promise<string> {
   const { config, clock, store } = deps;
   const report = await deps.status();
   const now = clock.now();
@@ -49,13 +72,7 @@ export async function renderPage(deps: PageDeps, query: PageQuery): Promise<stri
   }));
   const databaseHistory: DatabaseBucket[] = report.database ? await store.databaseBuckets(report.database.service, since, bucketMs).catch(() => []) : [];
   const timeline: TimelineEntry[] = await store.recentAlerts(TIMELINE_LIMIT, timelineService).catch(() => []);
-  let capacity: CapacityReport | null = null;
-  try {
-    const figures = await store.capacity(since, now);
-    capacity = buildCapacityReport({ now, sinceMs: since, ...figures, targets: config.targets, thresholds: config.thresholds, catalog: deps.catalog });
-  } catch {
-    capacity = null; // the panel is left out; the rest of the page still shows
-  }
+  const capacity = await capacityOf(range, since, now);
   return renderStatusPage({
     report,
     now,

@@ -16,7 +16,7 @@ import { embeddedStoreNotice } from './embedded-store-notice.js';
 import { createLogger, type Logger } from './logger.js';
 import { DigestRunner } from './digest-runner.js';
 import { Monitor, type DigestedScrape } from './monitor.js';
-import { renderPage, type PageQuery } from './page-data.js';
+import { createPageRenderer, type PageQuery } from './page-data.js';
 import { PollerMetrics } from './poller-metrics.js';
 import { buildStatusReport, type StatusReport } from './status-report.js';
 
@@ -111,7 +111,8 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
       scheduler: { intervalMs: config.intervalMs, cycles: stats?.cycles ?? 0, skippedCycles: stats?.skippedCycles ?? 0, lastCycleMs: stats?.lastCycleMs ?? null, lastCycleLatenessP99Ms: stats?.lastCycleLatenessP99Ms ?? null },
     });
   };
-  const page = (query: PageQuery): Promise<string> => renderPage({ config, clock, store: wired().store, catalog, status }, query);
+  // The store is read when a page is asked for: it is opened after the port is bound.
+  const page: (query: PageQuery) => Promise<string> = createPageRenderer({ config, clock, get store() { return wired().store; }, catalog, status });
 
   let http: RunningHttpServer;
   try {

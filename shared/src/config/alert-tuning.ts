@@ -4,27 +4,10 @@
  */
 import { DEFAULTS } from './defaults.js';
 import type { FieldReader } from './field-reader.js';
-import { parseDigestSchedule } from './digest-schedule.js';
-import type { AlertTuning, DigestConfig } from './types.js';
+import type { AlertTuning } from './types.js';
 
 /** Top-level keys this section owns. */
-export const ALERT_TUNING_KEYS = ['resolve_after', 'cpu_window', 'no_data_after', 'flapping', 'digest'] as const;
-
-/** `digest: { every: 7d, at: "Mon 09:00" }`; absent = off. */
-export function digestConfig(root: FieldReader): DigestConfig | null {
-  if (!root.has('digest')) return null;
-  const reader = root.object('digest');
-  reader.rejectUnknown(['every', 'at']);
-  const everyMs = reader.duration('every', 7 * 86_400_000);
-  const at = reader.string('at', 'Mon 09:00');
-  const parsed = parseDigestSchedule(everyMs, at);
-  if (!parsed.ok) {
-    const [key, ...rest] = parsed.problem.split(': ');
-    reader.problem(key!, rest.join(': '));
-    return null;
-  }
-  return { everyMs, at, schedule: parsed.schedule };
-}
+export const ALERT_TUNING_KEYS = ['resolve_after', 'cpu_window', 'no_data_after', 'flapping'] as const;
 
 export function alertTuning(root: FieldReader): AlertTuning {
   const defaults = DEFAULTS.alerting;

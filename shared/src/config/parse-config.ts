@@ -16,7 +16,8 @@ import type {
   TargetConfig,
   Thresholds,
 } from './types.js';
-import { ALERT_TUNING_KEYS, alertTuning, digestConfig } from './alert-tuning.js';
+import { ALERT_TUNING_KEYS, alertTuning } from './alert-tuning.js';
+import { digestConfig } from './digest-config.js';
 import { databaseUrlProblem, isCalendarDate, targetUrlProblem, webhookUrlProblem } from './url-rules.js';
 
 export interface ParseConfigOptions {
@@ -30,6 +31,7 @@ const TOP_LEVEL_KEYS = [
   'interval', 'timeout', 'concurrency', 'body_limit', 'sample_limit', 'listen', 'database_url', 'data_dir',
   'retention', 'buffer_rows', 'slack', 'thresholds', 'cooldowns', 'targets', 'probes', 'auth', 'plans_file',
   ...ALERT_TUNING_KEYS,
+  'digest',
 ] as const;
 
 function percentPair(parent: FieldReader, key: 'memory' | 'cpu' | 'disk'): PercentThresholds {

@@ -103,6 +103,14 @@ describe('disk forecasts in records (ChromaDB probe)', () => {
     expect(recordsForecast(8, 2, 0, history)).toBeNull();
   });
 
+  it('under a day left, the records forecast speaks in hours, as the bytes forecast does (never "~1 days" or "~0 days")', () => {
+    // Room for ~100k more records at ~400k records/day: six hours; at 2.4M/day: one hour.
+    const rising = (perDay: number) => [0, 1, 2, 3, 4, 5].map((i) => ({ at: T + i * 4 * H, value: 400_000 - perDay * (5 - i) * (4 / 24) }));
+    expect(recordsForecast(8, 2, 400_000, rising(400_000))).toBe('Room for ~100k more records: full in ~6 hours at ~400k records/day');
+    expect(recordsForecast(8, 2, 400_000, rising(2_400_000))).toBe('Room for ~100k more records: full in ~1 hour at ~2.4M records/day');
+    expect(recordsForecast(8, 2, 400_000, rising(100_000))).toBe('Room for ~100k more records: full in ~1 day at ~100k records/day');
+  });
+
   it('a disk alert carries the records line next to the bytes forecast', () => {
     const lines = recommendDisk({ percent: 80, freeGb: 2, diskBytes: 10 * GiB, warningPercent: 80, freeGbHistory: [], records: 400_000, recordsHistory: [] }, CATALOG);
     expect(lines).toEqual(['Increase disk size from 10GB to 20GB (+$2.50/month)', 'Current free space: 2.0GB', 'Room for ~100k more records at the current size per record']);

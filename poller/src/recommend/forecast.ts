@@ -47,7 +47,8 @@ export function slopePerDay(points: readonly Point[]): number | null {
   return slope !== null && Number.isFinite(slope) ? slope : null;
 }
 
-function duration(days: number): string {
+/** "~5 hours", "~1 hour", "~12 days", "~1 day": a time left, in hours under a day (at least one). */
+export function durationText(days: number): string {
   if (days < 1) {
     const hours = Math.max(1, Math.round(days * 24));
     return `~${hours} hour${hours === 1 ? '' : 's'}`;
@@ -80,5 +81,5 @@ export function forecastFull(usedGb: readonly Point[], capacityGb: number, curre
   if (slope === null || slope <= FLAT_PER_DAY || slope > MAX_GB_PER_DAY) return null;
   const days = (capacityGb - current) / slope;
   if (!Number.isFinite(days) || days > MAX_FORECAST_DAYS) return null;
-  return `Full in ${duration(days)} at ${slope.toFixed(1) === '0.0' ? slope.toFixed(2) : slope.toFixed(1)} GB/day`;
+  return `Full in ${durationText(days)} at ${slope.toFixed(1) === '0.0' ? slope.toFixed(2) : slope.toFixed(1)} GB/day`;
 }

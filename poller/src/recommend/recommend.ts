@@ -5,7 +5,7 @@
  * catalog come in, sentences go out.
  */
 import { BYTES_PER_GB } from '@chroma-monitor/shared';
-import { forecastFull, OVER_LIMIT_NOW, slopePerDay, type Point } from './forecast.js';
+import { durationText, forecastFull, OVER_LIMIT_NOW, slopePerDay, type Point } from './forecast.js';
 import type { PlanCatalog, WebPlan } from './plan-catalog.js';
 
 const money = (usd: number) => `$${Number.isInteger(usd) ? usd : usd.toFixed(2)}`;
@@ -134,7 +134,7 @@ export function recordsForecast(usedGb: number, freeGb: number, records: number,
   const room = freeGb / perRecordGb;
   const perDay = slopePerDay(history);
   if (perDay === null || !(perDay > 0) || !Number.isFinite(room)) return `Room for ~${countText(room)} more records at the current size per record`;
-  return `Room for ~${countText(room)} more records: full in ~${Math.max(1, Math.round(room / perDay))} days at ~${countText(perDay)} records/day`;
+  return `Room for ~${countText(room)} more records: full in ${durationText(room / perDay)} at ~${countText(perDay)} records/day`;
 }
 
 /** The next doubling of the disk that brings usage under the warning threshold; disks never shrink. */

@@ -12,10 +12,21 @@ export interface CgroupProcess {
   exited: Promise<void>;
 }
 
+/**
+ * The command line that runs `command` inside the cgroups whose
+ * `cgroup.procs` files are given: `sh` moves itself, then execs the command,
+ * so the process keeps the pid the caller sees. No files: the command as is.
+ */
+export function inCgroup(procsFiles: readonly string[], command: readonly string[]): [string, string[]] {
+  if (procsFiles.length === 0) return [command[0]!, command.slice(1)];
+  const moves = procsFiles.map((file) => `echo $$ > '${file}'`).join(' && ');
+  return ['/bin/sh', ['-c', `${moves} && exec "$0" "$@"`, ...command]];
+}
+
 /** Starts `command` with its pid in every file of `procsFiles`. */
 export function spawnInCgroup(procsFiles: string[], command: string[]): CgroupProcess {
-  const moves = procsFiles.map((file) => `echo $$ > '${file}'`).join(' && ');
-  const child = spawn('/bin/sh', ['-c', `${moves} && exec "$0" "$@"`, ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [file, args] = inCgroup(procsFiles, command);
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk));

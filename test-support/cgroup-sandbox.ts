@@ -17,6 +17,8 @@ export interface CgroupSandbox {
   child: Record<V1Controller, string>;
   /** Moves `pid` into the parent (or child) cgroup of every hierarchy. */
   enter(pid: number, where: 'parent' | 'child'): void;
+  /** The `cgroup.procs` files of the parent (or child) cgroup, once per directory (cpu and cpuacct may share one). */
+  procsFiles(where: 'parent' | 'child'): string[];
   /** Removes the child, then the parent cgroups; safe to call twice. */
   remove(): void;
 }
@@ -101,6 +103,7 @@ export function createCgroupSandbox(limits: { memoryBytes: number; cpuQuotaUs: n
       const dirs = where === 'parent' ? parent : child;
       for (const dir of new Set(Object.values(dirs))) writeFileSync(`${dir}/cgroup.procs`, String(pid));
     },
+    procsFiles: (where) => [...new Set(Object.values(where === 'parent' ? parent : child))].map((dir) => `${dir}/cgroup.procs`),
     remove,
   };
 }

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inCgroup } from './cgroup-process.js';
 import { captureOutput } from './captured-output.js';
 
 /** A port that was free a moment ago (bound on 127.0.0.1, then released). */
@@ -50,8 +51,17 @@ export function emptyWorkDir(): string {
   return emptyDir;
 }
 
-export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd: string = emptyWorkDir()): SpawnedProcess {
-  const child = spawn(process.execPath, [script, ...args], { cwd, env: testEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Where and how a spawned Node process runs beyond its script and arguments. */
+export interface SpawnOptions {
+  /** `cgroup.procs` files to enter before Node starts (test-support/cgroup-process.ts); none by default. */
+  cgroupProcs?: readonly string[];
+  /** Flags for node itself, before the script (e.g. `--expose-gc`). */
+  nodeFlags?: readonly string[];
+}
+
+export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd: string = emptyWorkDir(), options: SpawnOptions = {}): SpawnedProcess {
+  const [file, argv] = inCgroup(options.cgroupProcs ?? [], [process.execPath, ...(options.nodeFlags ?? []), script, ...args]);
+  const child = spawn(file, argv, { cwd, env: testEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {

@@ -4,24 +4,25 @@
  * proxies ChromaDB's API to the primary and embeds the exporter (its
  * /metrics on the same port), as a user's own load balancer would.
  * Usage: node load-balancer.mjs --port P --primary URL
- * `POST /burn?seconds=N` spins the CPU for N seconds (the CPU-burn story).
+ * `POST /burn?seconds=N` spins a worker thread for N seconds (the CPU-burn story).
  */
 import { createServer, request } from 'node:http';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { startResourceMonitoring } from '@chroma-monitor/exporter';
 
 const { values } = parseArgs({ options: { port: { type: 'string' }, primary: { type: 'string' }, disk: { type: 'string' } } });
 const primary = new URL(values.primary);
 const monitor = startResourceMonitoring('chroma-load-balancer', { diskPaths: values.disk ? [values.disk] : [process.cwd()], collectDefaultMetrics: false });
 
+/**
+ * Spins one CPU for `seconds` in a worker thread: the demand (a full core) is twice the 0.5-CPU
+ * quota, so the cgroup is throttled whatever else the host runs, and the service's own event
+ * loop stays free to proxy and to answer /metrics, as a service doing CPU-heavy work would.
+ */
 function burn(seconds) {
-  const until = Date.now() + seconds * 1000;
-  const spin = () => {
-    const slice = Date.now() + 50;
-    while (Date.now() < slice) Math.sqrt(Math.random());
-    if (Date.now() < until) setImmediate(spin);
-  };
-  spin();
+  const spin = `const until = Date.now() + ${Number(seconds) * 1000}; while (Date.now() < until) Math.sqrt(Math.random());`;
+  new Worker(spin, { eval: true }).unref();
 }
 
 const server = createServer((req, res) => {

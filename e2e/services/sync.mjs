@@ -4,7 +4,10 @@
  * from the primary to the replica each second, and embeds the exporter
  * (/metrics on its own port), as a user's own sync worker would.
  * Usage: node sync.mjs --port P --primary URL --replica URL
- * `POST /hold?mib=N` keeps N MiB allocated (the memory story); `/hold?mib=0` frees it.
+ * `POST /hold?mib=N` keeps N MiB allocated and touched (the memory story), growing or
+ * shrinking what is held one MiB at a time so it never holds old and new at once
+ * (near a cgroup limit that would be an OOM kill); `/hold?mib=0` frees it all.
+ * Run it with `--expose-gc` so freed memory is returned at once.
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -21,13 +24,20 @@ const primary = client(values.primary);
 const replica = client(values.replica);
 const explicit = { name: 'explicit-only', generate: async () => { throw new Error('embeddings are copied, never computed'); } };
 let held = [];
+/**
+ * Records copied per second: a small page keeps the copy's own memory and the replica's CPU
+ * low (a 500-record page of 64 KiB documents is 32 MiB of JSON at once, an OOM kill when the
+ * memory story holds the service at 96 % of its limit).
+ */
+const PAGE_RECORDS = 20;
 
 async function syncOnce() {
   for (const source of await primary.listCollections()) {
     const from = await primary.getCollection({ name: source.name, embeddingFunction: explicit });
     const to = await replica.getOrCreateCollection({ name: source.name, embeddingFunction: explicit });
-    if ((await to.count()) >= (await from.count())) continue;
-    const page = await from.get({ include: ['embeddings', 'documents'], limit: 500 });
+    const copied = await to.count();
+    if (copied >= (await from.count())) continue;
+    const page = await from.get({ include: ['embeddings', 'documents'], offset: copied, limit: PAGE_RECORDS });
     if (page.ids.length > 0) await to.upsert({ ids: page.ids, embeddings: page.embeddings, documents: page.documents });
   }
 }
@@ -41,12 +51,23 @@ const loop = async () => {
 };
 void loop();
 
+/** Grows or shrinks what is held to `mib`, 8 MiB per event-loop turn so /metrics is still answered meanwhile. */
+async function hold(mib) {
+  while (held.length < mib) {
+    for (let i = 0; i < 8 && held.length < mib; i++) held.push(Buffer.alloc(1024 * 1024, 1));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (held.length > mib) {
+    held.length = mib;
+    globalThis.gc?.();
+  }
+}
+
 const server = createServer((req, res) => {
   if (req.url === '/metrics') return void monitor.metricsHandler(req, res);
   if (req.method === 'POST' && req.url?.startsWith('/hold')) {
     const mib = Number(new URL(req.url, 'http://x').searchParams.get('mib') ?? '0');
-    held = Array.from({ length: mib }, () => Buffer.alloc(1024 * 1024, 1));
-    res.writeHead(200).end(`holding ${held.length} MiB\n`);
+    void hold(mib).then(() => res.writeHead(200).end(`holding ${held.length} MiB\n`));
     return;
   }
   res.writeHead(404).end();

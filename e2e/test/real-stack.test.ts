@@ -58,6 +58,8 @@ const STARTER = { memoryBytes: 512 * MIB, cpuQuotaUs: 50_000, cpuPeriodUs: 100_0
 const SERVICE_NAMES = ['chroma-primary', 'chroma-replica', 'chroma-load-balancer', 'chroma-sync'] as const;
 type ServiceName = (typeof SERVICE_NAMES)[number];
 const HOUR_MS = 3_600_000;
+/** The node flags the ChromaDB image starts its sidecar with (deploy/with-exporter.sh): the stack runs it the same way. */
+const SIDECAR_NODE_FLAGS = /^node ((?:--[\w-]+(?:=\S+)? )+)\/opt\/chroma-exporter\//m.exec(readFileSync(`${ROOT}deploy/with-exporter.sh`, 'utf8'))![1]!.trim().split(' ');
 
 /** Why this machine cannot give the services limits and a small disk, or null when it can. */
 function limitsUnavailable(): string | null {
@@ -121,8 +123,8 @@ describe.skipIf(!chroma)('the real stack: ChromaDB servers, sidecars, Node servi
 
   const startSidecar = async (service: ServiceName, port: number, server: ChromaServer) => {
     const args = ['--service', service, '--port', String(port), '--host', '127.0.0.1', '--disk', server.path, '--chroma-url', server.url, '--chroma-path', server.path];
-    // As deploy/with-exporter.sh starts it in the ChromaDB image: in the server's cgroup, with its heap flags.
-    const sidecar = spawnNode(SIDECAR, args, {}, undefined, { cgroupProcs: procsOf(service), nodeFlags: ['--max-semi-space-size=1', '--max-old-space-size=32'] });
+    // As deploy/with-exporter.sh starts it in the ChromaDB image: in the server's cgroup, with its node flags.
+    const sidecar = spawnNode(SIDECAR, args, {}, undefined, { cgroupProcs: procsOf(service), nodeFlags: SIDECAR_NODE_FLAGS });
     await sidecar.waitForOutput(/listening/);
     children.push(sidecar);
     return sidecar;

@@ -15,7 +15,9 @@ const PROBE_PASSWORD = 'pr0be-pa55-s3cret';
 
 /** Connections the probe holds: none until it runs its first query (its pool connects lazily and keeps the connection). */
 async function queriesByProbe(db: TestDatabase): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'chroma-exporter-probe'`);
+  // This test's database only: other test files run probes against the same server at the same time
+  // (the whole suite failed here once, a probe of another file counted as this one's query).
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'chroma-exporter-probe' AND datname = current_database()`);
   return rows[0]!.n;
 }
 

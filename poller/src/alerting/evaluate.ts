@@ -35,7 +35,7 @@ export interface ServiceObservation {
   /**
    * A PostgreSQL probe's `pg_up` (false: it answered but cannot query the database). The probe
    * is down when its scrape fails OR it says pg_up 0: the second is how a database outage looks
-   * through a probe that is mounted in the poller itself (issue "breaker": it alerted on neither).
+   * through a probe that is mounted in the poller itself (it answers HTTP 200 with pg_up 0).
    */
   postgresUp?: boolean | null;
   database: DatabaseObservation | null;

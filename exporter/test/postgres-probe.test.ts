@@ -15,7 +15,9 @@ const PROBE_PASSWORD = 'pr0be-pa55-s3cret';
 
 /** Connections the probe holds: none until it runs its first query (its pool connects lazily and keeps the connection). */
 async function queriesByProbe(db: TestDatabase): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'chroma-exporter-probe'`);
+  // This test's database only: other test files run probes against the same server at the same time
+  // (the whole suite failed here once, a probe of another file counted as this one's query).
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'chroma-exporter-probe' AND datname = current_database()`);
   return rows[0]!.n;
 }
 
@@ -213,5 +215,35 @@ describe('PostgreSQL probe against the real server', () => {
     expect(code).toBe(2);
     expect(out.join('')).toContain(message);
     expect(out.join('')).toContain('Usage: npx chroma-exporter postgres');
+  });
+
+  it.each([
+    { name: 'a file holding only the password', text: 'Zq9PasswordOnly', source: 'file' },
+    { name: 'a libpq key=value string', text: 'host=127.0.0.1 user=u password=Zq9PasswordOnly dbname=x', source: 'file' },
+    { name: 'DATABASE_URL holding only the password', text: 'Zq9PasswordOnly', source: 'env' },
+  ])('fault (breaker): $name is refused (exit 2) without printing it; before, the "serving" line showed it whole', async ({ text, source }) => {
+    const dir = await mkdtemp(join(tmpdir(), 'chroma-probe-'));
+    const file = join(dir, 'database-url');
+    await writeFile(file, `${text}\n`, { mode: 0o600 });
+    const out: string[] = [];
+    const args = source === 'file' ? ['--database-url-file', file, '--port', '0', '--host', '127.0.0.1'] : ['--port', '0', '--host', '127.0.0.1'];
+    let stop!: () => void;
+    const stopSignal = new Promise<void>((resolve) => (stop = resolve));
+    const running = runPostgresCommand(args, { stdout: (t) => out.push(t), stderr: (t) => out.push(t), env: source === 'env' ? { DATABASE_URL: text } : {}, stopSignal });
+    setTimeout(stop, 2_000); // before the fix it served: stop it so the assertion below reports the leak
+    try {
+      expect(await running).toBe(2);
+      expect(out.join('')).toContain(`${source === 'file' ? `--database-url-file ${file}` : 'DATABASE_URL'}: must be a postgres:// or postgresql:// URL`);
+      expect(out.join('')).not.toContain('Zq9Pass');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fault (breaker): --limit 0B is refused (exit 2), as the poller config refuses a size of 0', async () => {
+    const out: string[] = [];
+    const code = await runPostgresCommand(['--database-url', 'postgres://x@127.0.0.1/db', '--limit', '0B'], { stdout: (t) => out.push(t), stderr: (t) => out.push(t), env: {}, stopSignal: new Promise(() => undefined) });
+    expect(code).toBe(2);
+    expect(out.join('')).toContain('--limit: must be greater than 0, got "0B"');
   });
 });

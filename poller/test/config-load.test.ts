@@ -106,9 +106,22 @@ describe('MONITOR_TARGETS', () => {
     const bad = await load(null, { MONITOR_TARGETS: 'nourl,x=ftp://x/m;colour=red' });
     expect(bad.ok ? [] : bad.problems).toEqual([
       { path: 'env.MONITOR_TARGETS[0]', message: '"nourl" is not service=url[;plan=NAME][;disk=SIZE] (or write stack)' },
-      { path: 'env.MONITOR_TARGETS[1]', message: 'unknown option "colour=red" (known: plan=NAME, disk=SIZE)' },
+      { path: 'env.MONITOR_TARGETS[1]', message: 'unknown option "colour" (known: plan=NAME, disk=SIZE)' },
       { path: 'env.MONITOR_TARGETS[0].url', message: 'must be an http or https URL, got "ftp:…"' },
     ]);
+  });
+});
+
+describe('fault (breaker): MONITOR_TARGETS quoted an unknown option with its value', () => {
+  it('a token put where it is not read (`;token=…`, `;bearer_token=…`) is named by its key, its value never printed', async () => {
+    const bad = await load(null, { MONITOR_TARGETS: 'a=http://a:1/metrics;token=Zx7TokenValue,b=http://b:2/metrics;bearer_token=Zx7TokenValue;ZxTokenValueLetters' });
+    expect(bad.ok ? [] : bad.problems).toEqual([
+      { path: 'env.MONITOR_TARGETS[0]', message: 'unknown option "token" (known: plan=NAME, disk=SIZE)' },
+      { path: 'env.MONITOR_TARGETS[1]', message: 'unknown option "bearer_token" (known: plan=NAME, disk=SIZE)' },
+      { path: 'env.MONITOR_TARGETS[1]', message: 'an unknown option (known: plan=NAME, disk=SIZE)' },
+    ]);
+    expect(JSON.stringify(bad)).not.toContain('Zx7Token');
+    expect(JSON.stringify(bad)).not.toContain('ZxTokenValueLetters');
   });
 });
 

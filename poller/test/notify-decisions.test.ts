@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BASE_DELAY_MS, earliestNextSendAt, MAX_DELAY_MS, MAX_RETRY_AFTER_MS, parseRetryAfter, retryDelayMs } from '../src/notify/index.js';
+import { stillWaiting } from '../src/notify/retry-delay.js';
+import { OUTBOX_LONGEST_WAIT_MS } from '../src/store/outbox-repository.js';
 
 describe('retryDelayMs: exponential from 1 s, factor 2, cap 5 min, equal jitter; Retry-After wins', () => {
   const noHeader = { retryAfterMs: null };
@@ -63,5 +65,22 @@ describe('parseRetryAfter: seconds or an HTTP date', () => {
     { name: 'obsolete asctime date', header: 'Tue Nov 24 10:00:10 2026', expected: 10_000 },
   ])('$name → $expected', ({ header, expected }) => {
     expect(parseRetryAfter(header, now)).toBe(expected);
+  });
+});
+
+describe('fault (breaker): a wait set while the clock was ahead counts as over', () => {
+  const T = Date.parse('2026-11-24T10:00:00Z');
+  it.each([
+    { name: 'due now', at: T, waits: false },
+    { name: 'a 5-minute back-off', at: T + MAX_DELAY_MS, waits: true },
+    { name: 'the longest Retry-After', at: T + MAX_RETRY_AFTER_MS, waits: true },
+    { name: 'a day ahead (the clock was ahead, then corrected)', at: T + 86_400_000, waits: false },
+  ])('$name → waits: $waits', ({ at, waits }) => {
+    expect(stillWaiting(at, T)).toBe(waits);
+  });
+
+  it('the store and the dispatcher agree on the longest wait', () => {
+    expect(OUTBOX_LONGEST_WAIT_MS).toBe(MAX_RETRY_AFTER_MS);
+    expect(MAX_DELAY_MS).toBeLessThanOrEqual(MAX_RETRY_AFTER_MS);
   });
 });

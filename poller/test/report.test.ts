@@ -114,6 +114,16 @@ describe('chroma-monitor report', () => {
     expect(stdout).not.toContain('<script');
   });
 
+  it.each([
+    ['99999999d', 'report: --since must be at most 3650d, got "99999999d"'],
+    ['0s', 'report: --since must be greater than 0'],
+  ])('fault (breaker): --since %s is a usage error naming the flag (exit 2), not a PostgreSQL error (exit 1)', async (since, message) => {
+    const { code, stdout, stderr } = await report('md', since);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`${message}\n`);
+  });
+
   it('--since bounds the window: 1d sees only the last 3 samples', async () => {
     const { stdout } = await report('json', '1d');
     const parsed = JSON.parse(stdout) as { services: Array<{ samples: number; memory_percent: { peak: number } }> };

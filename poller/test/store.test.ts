@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redactor } from '@chroma-monitor/shared';
 import { createTestDatabase, type TestDatabase } from '../../test-support/postgres.js';
 import { openStore, migrateStore, type DatabaseSample, type ServiceSample, type Store } from '../src/store/index.js';
+import { OUTBOX_LONGEST_WAIT_MS } from '../src/store/outbox-repository.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -178,6 +179,25 @@ describe.each(backends)('store on $name', (backend) => {
     expect(later.map((m) => [m.id, m.attempts, m.lastError])).toEqual([[ids[0], 1, 'HTTP 503'], [ids[3], 0, null]]);
     expect(await store.outbox.counts()).toEqual({ pending: 2, failed: 1 });
     expect(await store.outbox.lastFailure()).toEqual({ id: ids[2], alertKey: 'c:cpu', level: 'critical', createdAt: now, attempts: 1, error: 'HTTP 404 no_service' });
+  });
+
+  it('fault (breaker): a next attempt written while the clock was a day ahead counts as now: it neither waits a day nor holds the alerts behind it', async () => {
+    // Settle what earlier tests left pending.
+    const left = await store.outbox.due(now + 3 * MINUTE, 100);
+    await store.outbox.markSent(left.map((m) => m.id), now);
+    // Written by a process whose clock was a day ahead; then one with the corrected clock.
+    const [ahead, behind] = await store.outbox.enqueue([
+      { alertKey: 'e:memory', level: 'critical', createdAt: now + DAY, notification: { n: 5 } },
+      { alertKey: 'f:disk', level: 'critical', createdAt: now, notification: { n: 6 } },
+    ]);
+    expect((await store.outbox.due(now, 10)).map((m) => m.id)).toEqual([ahead, behind]);
+    // A retry scheduled with the clock ahead, past any wait the dispatcher sets: due now too.
+    await store.outbox.markRetry([ahead!], 'HTTP 503', now + DAY + 2 * MINUTE);
+    expect((await store.outbox.due(now, 10)).map((m) => m.id)).toEqual([ahead, behind]);
+    // A real back-off (within the longest wait) still holds the messages behind it.
+    await store.outbox.markRetry([ahead!], 'HTTP 503', now + OUTBOX_LONGEST_WAIT_MS);
+    expect((await store.outbox.due(now, 10)).map((m) => m.id)).toEqual([]);
+    await store.outbox.markSent([ahead!, behind!], now);
   });
 
   it('prunes only history rows older than the retention, in both tables', async () => {

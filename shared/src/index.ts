@@ -35,5 +35,5 @@ export type {
   ConfigProblem,
   ConfigResult,
 } from './config/types.js';
-export { parseConfig, type ParseConfigOptions, DEFAULTS, SERVICE_NAME_PATTERN } from './config/index.js';
+export { parseConfig, type ParseConfigOptions, DEFAULTS, SERVICE_NAME_PATTERN, databaseUrlProblem } from './config/index.js';
 export { parseDigestSchedule, latestSlot, digestDue, type DigestSchedule, type DigestDecision } from './config/digest-schedule.js';

@@ -9,7 +9,7 @@
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
-import { closeHttp, errorMessage, listenHttp, parseSize, redactUrl } from '@chroma-monitor/shared';
+import { closeHttp, databaseUrlProblem, errorMessage, listenHttp, parseSize, redactUrl } from '@chroma-monitor/shared';
 import { AUTH_ARG_OPTIONS, AUTH_USAGE, readAuthOptions, readSecretFile } from '../auth-options.js';
 import { createExporterRouter } from '../metrics-handler.js';
 import { createPostgresProbe, DEFAULT_PROBE_LIMIT_BYTES, DEFAULT_PROBE_SERVICE } from './postgres-probe.js';
@@ -83,6 +83,11 @@ export async function runPostgresCommand(argv: string[], streams: CommandStreams
     databaseUrl = read.value;
   }
   if (!databaseUrl) return usageError(streams, '--database-url-file (or DATABASE_URL) is required');
+  // Checked before anything prints it: a file holding a bare password or a key=value string was
+  // echoed whole in the "serving" line (only URL passwords are masked). The message never quotes it.
+  const urlSource = values['database-url-file'] !== undefined ? `--database-url-file ${values['database-url-file'] as string}` : values['database-url'] !== undefined ? '--database-url' : 'DATABASE_URL';
+  const urlProblem = databaseUrlProblem(databaseUrl);
+  if (urlProblem) return usageError(streams, `${urlSource}: ${urlProblem}`);
   const auth = readAuthOptions(values as Record<string, string>, streams.env);
   if (!auth.ok) return usageError(streams, auth.message);
   const port = Number(values.port ?? 9187);
@@ -93,6 +98,8 @@ export async function runPostgresCommand(argv: string[], streams: CommandStreams
   } catch (error) {
     return usageError(streams, `--limit: ${errorMessage(error)}`);
   }
+  // A limit of 0 would serve pg_database_size_limit_bytes 0, which the poller ignores as nonsense (as its config refuses it).
+  if (!(limitBytes > 0)) return usageError(streams, `--limit: must be greater than 0, got "${values.limit as string}"`);
   const service = (values.service as string | undefined) ?? DEFAULT_PROBE_SERVICE;
   const host = (values.host as string | undefined) ?? '0.0.0.0';
 

@@ -138,5 +138,10 @@ export function decideServiceUp(state: AlertState, up: boolean, now: number, pol
       : { ...state, failures: 0, successes: 1 }
     : { ...state, failures: state.failures + 1, successes: 0 };
   const observed: AlertLevel = up ? 'ok' : counted.failures >= DOWN_AFTER_FAILURES ? 'critical' : counted.level === 'critical' ? 'critical' : 'ok';
+  // A failed scrape never confirms a recovery: below the down threshold it reads "ok" only so that
+  // one failure does not fire, so it decides nothing ("answering again", resolved or after a flap or
+  // "no data", is said only on a scrape that answered). Without this, a target up for one scrape
+  // between failures got "Service Recovered" resolve_after later, while failing again.
+  if (!up && observed === 'ok') return { state: counted, decision: { send: false, reason: counted.notifiedLevel === 'ok' ? 'unchanged' : 'resolve_pending' } };
   return decide(counted, observed, now, policy, 'service');
 }

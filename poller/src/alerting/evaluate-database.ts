@@ -64,7 +64,9 @@ export function evaluateDatabase(
       decision: probeUp.decision,
       level: down ? 'critical' : 'ok',
       summary: down
-        ? `Database probe down: ${Math.max(probeUp.state.failures, DOWN_AFTER_FAILURES)} scrapes failed in a row${observation.error ? `: ${observation.error}` : ''}`
+        ? observation.up
+          ? `Database unreachable: the probe answered pg_up 0 (it cannot query PostgreSQL) ${Math.max(probeUp.state.failures, DOWN_AFTER_FAILURES)} scrapes in a row`
+          : `Database probe down: ${Math.max(probeUp.state.failures, DOWN_AFTER_FAILURES)} scrapes failed in a row${observation.error ? `: ${observation.error}` : ''}`
         : 'Database probe answering again',
     });
   }
@@ -105,6 +107,8 @@ export function evaluateDatabase(
     }
   }
 
+  // A database the probe cannot reach is critical, whatever its last size said.
+  if (down) level = 'critical';
   if (parts.length === 0) return { states, notifications: [], level, recommendations };
   // A message of any database key starts the shared cooldown for all of them.
   const sentAlert = parts.some((p) => p.level === 'warning' || p.level === 'critical');

@@ -32,6 +32,12 @@ export interface ServiceObservation {
   cpu: CpuObservation | null;
   /** The sidecar's ChromaDB probe (chroma_up, records), or null when the target has none. */
   chroma?: { up: boolean; records: number | null } | null;
+  /**
+   * A PostgreSQL probe's `pg_up` (false: it answered but cannot query the database). The probe
+   * is down when its scrape fails OR it says pg_up 0: the second is how a database outage looks
+   * through a probe that is mounted in the poller itself (it answers HTTP 200 with pg_up 0).
+   */
+  postgresUp?: boolean | null;
   database: DatabaseObservation | null;
 }
 
@@ -122,7 +128,8 @@ export function evaluateService(observation: ServiceObservation, previous: Reado
 
   // Service down / recovered. For the PostgreSQL probe it is a database alert (shared cooldown, combined message).
   const isProbe = context.probe !== null;
-  const probeUp = decideServiceUp(stateOf('service'), observation.up, now, context.policy);
+  const answering = isProbe ? observation.up && observation.postgresUp !== false : observation.up;
+  const probeUp = decideServiceUp(stateOf('service'), answering, now, context.policy);
   {
     const key = alertKey(service, 'service');
     const { state, decision } = probeUp;
@@ -142,13 +149,28 @@ export function evaluateService(observation: ServiceObservation, previous: Reado
   // distinct from "Service Down". Counted like service down: critical after 3 scrapes in a row.
   if (observation.up && observation.chroma) {
     const key = alertKey(service, 'chroma');
-    const { state, decision } = decideServiceUp(stateOf('chroma'), observation.chroma.up, now, context.policy);
+    const before = stateOf('chroma');
+    const { state, decision } = decideServiceUp(before.missing === 0 ? before : { ...before, missing: 0 }, observation.chroma.up, now, context.policy);
     states.set(key, state);
     const level: Level = state.level === 'critical' ? 'critical' : 'ok';
     const summary = level === 'critical'
       ? `ChromaDB on ${service} has not answered its heartbeat for ${Math.max(state.failures, DOWN_AFTER_FAILURES)} scrapes in a row, while its sidecar answers`
       : `ChromaDB on ${service} answers its heartbeat again`;
     emit('chroma', key, decision, level, alertTitle(service, 'chroma', level), summary, ['Check the ChromaDB process and its logs: it may have been OOM-killed, be restarting, or have a full disk']);
+  } else if (observation.up && previous.has(alertKey(service, 'chroma'))) {
+    // The sidecar answers without chroma_up (restarted without --chroma-url): like a resource series
+    // that went away, "no data" after no_data_after scrapes, one notice, and no critical kept forever.
+    const key = alertKey(service, 'chroma');
+    const before = stateOf('chroma');
+    const missing = Math.min(before.missing + 1, context.noDataAfterScrapes);
+    const counted = missing === before.missing ? before : { ...before, missing };
+    // Until then a gap: neither fires, reminds nor resolves.
+    const { state, decision } = missing < context.noDataAfterScrapes
+      ? { state: counted, decision: { send: false, reason: 'unchanged' as const } }
+      : decide(counted, 'no_data', now, context.policy, 'service');
+    states.set(key, state);
+    const summary = `ChromaDB on ${service}: no chroma_up for ${context.noDataAfterScrapes} scrapes (the sidecar no longer probes ChromaDB); ChromaDB alerts are paused until it serves chroma_up again`;
+    emit('chroma', key, decision, 'no_data', alertTitle(service, 'chroma', 'no_data'), summary, []);
   }
 
   const levels: ServiceLevels = { memory: 'ok', cpu: 'ok', disk: 'ok', database: 'ok' };

@@ -146,7 +146,7 @@ export class Monitor {
     }
 
     const evaluate = (history: ForecastHistory): Evaluation => evaluateService(
-      { service: target.service, now, up: runtime.up, error: runtime.lastError, values: runtime.values, valuesAt: runtime.valuesAt, cpu: result.ok ? runtime.cpu : null, chroma: result.ok ? runtime.chroma : null, database: result.ok ? runtime.database : null },
+      { service: target.service, now, up: runtime.up, error: runtime.lastError, values: runtime.values, valuesAt: runtime.valuesAt, cpu: result.ok ? runtime.cpu : null, chroma: result.ok ? runtime.chroma : null, postgresUp: result.ok ? runtime.postgresUp : null, database: result.ok ? runtime.database : null },
       this.#alertStates,
       {
         thresholds: config.thresholds,
@@ -155,7 +155,9 @@ export class Monitor {
         catalog: this.#deps.catalog,
         plan: target.plan,
         diskBytes: target.diskBytes,
-        probe: runtime.database ? { limitBytes: runtime.database.limitBytes ?? config.probes.postgres?.limitBytes ?? 1024 ** 3, expires: config.probes.postgres?.expires ?? null } : null,
+        // A probe is a target that serves pg_up, also while it says 0 (the database is down): deciding
+        // by "has database values" made a database outage read as a healthy non-probe target.
+        probe: runtime.postgresUp !== null || runtime.database ? { limitBytes: runtime.database?.limitBytes ?? config.probes.postgres?.limitBytes ?? 1024 ** 3, expires: config.probes.postgres?.expires ?? null } : null,
         freeGbHistory: history.freeGb,
         recordsHistory: history.records,
         databaseSizeHistory: history.databaseSize,
@@ -244,7 +246,7 @@ export class Monitor {
   serviceViews(): ServiceView[] {
     return this.#deps.config.targets
       .map((target) => this.#runtimes.get(target.service)!)
-      .filter((runtime) => runtime.database === null || runtime.values.memoryPercent !== null)
+      .filter((runtime) => (runtime.database === null && runtime.postgresUp === null) || runtime.values.memoryPercent !== null)
       .map((r) => ({
         service: r.service,
         up: r.up,
@@ -267,9 +269,11 @@ export class Monitor {
   databaseView(): DatabaseView | null {
     for (const target of this.#deps.config.targets) {
       const runtime = this.#runtimes.get(target.service);
-      if (runtime?.database) {
+      // A probe saying pg_up 0 is shown too: a database that cannot be reached is the worst state, not an absent one.
+      if (runtime?.database || runtime?.postgresUp === false) {
         const level: AlertLevel = runtime.levels.database;
-        return { service: runtime.service, sizeBytes: runtime.database.sizeBytes, limitBytes: runtime.database.limitBytes, connections: runtime.database.connections, level, recommendations: runtime.databaseRecommendations };
+        const db = runtime.database;
+        return { service: runtime.service, up: runtime.up && runtime.postgresUp !== false, sizeBytes: db?.sizeBytes ?? null, limitBytes: db?.limitBytes ?? null, connections: db?.connections ?? null, level, recommendations: runtime.databaseRecommendations };
       }
     }
     return null;

@@ -32,6 +32,8 @@ export interface ServiceView {
 
 export interface DatabaseView {
   service: string;
+  /** Whether the probe answered and could query the database (pg_up 1); absent means yes. */
+  up?: boolean;
   sizeBytes: number | null;
   limitBytes: number | null;
   connections: number | null;
@@ -62,6 +64,8 @@ export interface StatusReport {
   }>;
   database: {
     service: string;
+    /** false while the probe cannot query the database (pg_up 0) or does not answer. */
+    up: boolean;
     size_bytes: number | null;
     limit_bytes: number | null;
     connections: number | null;
@@ -110,6 +114,7 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
     })),
     database: inputs.database && {
       service: inputs.database.service,
+      up: inputs.database.up ?? true,
       size_bytes: inputs.database.sizeBytes,
       limit_bytes: inputs.database.limitBytes,
       connections: inputs.database.connections,

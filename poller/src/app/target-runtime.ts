@@ -24,6 +24,8 @@ export interface TargetRuntime {
   database: DatabaseValues | null;
   /** The sidecar's ChromaDB probe at the last successful scrape, or null without one. */
   chroma: ChromaValues | null;
+  /** `pg_up` at the last successful scrape of a PostgreSQL probe; null for a target that serves none. */
+  postgresUp: boolean | null;
   levels: { memory: AlertLevel; cpu: AlertLevel; disk: AlertLevel; database: AlertLevel };
   recommendations: string[];
   databaseRecommendations: string[];
@@ -52,6 +54,7 @@ export function newTargetRuntime(service: string): TargetRuntime {
     valuesAt: null,
     database: null,
     chroma: null,
+    postgresUp: null,
     levels: { memory: 'ok', cpu: 'ok', disk: 'ok', database: 'ok' },
     recommendations: [],
     databaseRecommendations: [],
@@ -62,7 +65,7 @@ export function newTargetRuntime(service: string): TargetRuntime {
 export function withSuccess(
   runtime: TargetRuntime,
   at: number,
-  derived: { values: ResourceValues; database: DatabaseValues | null; cpuReadings: CpuReading[]; cpu: CpuThrottling | null; chroma: ChromaValues | null },
+  derived: { values: ResourceValues; database: DatabaseValues | null; cpuReadings: CpuReading[]; cpu: CpuThrottling | null; chroma: ChromaValues | null; postgresUp: boolean | null },
 ): TargetRuntime {
   return {
     ...runtime,
@@ -77,6 +80,7 @@ export function withSuccess(
     valuesAt: at,
     database: derived.database,
     chroma: derived.chroma,
+    postgresUp: derived.postgresUp,
   };
 }
 

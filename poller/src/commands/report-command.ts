@@ -2,7 +2,7 @@
  * `chroma-monitor report [--since 7d] [--format md|html|json]`: the
  * capacity report from the stored history (SPEC §8), printed to stdout.
  */
-import { Redactor, errorMessage, parseDuration, systemClock, type Clock } from '@chroma-monitor/shared';
+import { Redactor, errorMessage, formatDuration, parseDuration, systemClock, type Clock } from '@chroma-monitor/shared';
 import { secretsOf } from '../config/index.js';
 import { DEFAULT_PLAN_CATALOG, loadPlanCatalog, type PlanCatalog } from '../recommend/index.js';
 import { buildCapacityReport, renderReport, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
@@ -19,6 +19,8 @@ export interface ReportOptions {
 
 /** Default span of the report. */
 export const DEFAULT_REPORT_SINCE = '7d';
+/** The longest window a report reads: ten years, far beyond any retention. */
+export const MAX_REPORT_SINCE_MS = 3650 * 86_400_000;
 
 export async function reportCommand(options: ReportOptions, io: CommandIo, clock: Clock = systemClock): Promise<ExitCode> {
   const format = (options.format ?? 'md') as ReportFormat;
@@ -30,6 +32,9 @@ export async function reportCommand(options: ReportOptions, io: CommandIo, clock
   try {
     sinceMs = parseDuration(options.since ?? DEFAULT_REPORT_SINCE);
     if (sinceMs <= 0) throw new Error('must be greater than 0');
+    // Further back than any history (and than PostgreSQL's timestamps: 99999999d failed in the
+    // server with "time zone displacement out of range", exit 1, naming nothing the user wrote).
+    if (sinceMs > MAX_REPORT_SINCE_MS) throw new Error(`must be at most ${formatDuration(MAX_REPORT_SINCE_MS)}, got "${options.since}"`);
   } catch (error) {
     io.stderr(`report: --since ${errorMessage(error)}\n`);
     return ExitCode.Usage;

@@ -3,7 +3,7 @@
  * DATABASE_URL, SLACK_WEBHOOK_URL, PORT. Applied to the raw document before
  * validation, so a bad value is reported with its source like any other.
  */
-import type { ConfigProblem } from '@chroma-monitor/shared';
+import { DEFAULTS, type ConfigProblem } from '@chroma-monitor/shared';
 
 type Raw = Record<string, unknown>;
 
@@ -17,6 +17,9 @@ export function applyEnvOverrides(raw: Raw, env: NodeJS.ProcessEnv, problems: Co
     const seconds = Number(interval);
     if (!/^\d+(\.\d+)?$/.test(interval.trim()) || !(seconds > 0)) {
       problems.push({ path: 'env.RESOURCE_CHECK_INTERVAL', message: `must be a positive number of seconds, got "${interval}"` });
+    } else if (seconds * 1000 > DEFAULTS.maxIntervalMs) {
+      // Named here, not as "interval": the file may not even have one (seconds, not milliseconds).
+      problems.push({ path: 'env.RESOURCE_CHECK_INTERVAL', message: `must be at most ${DEFAULTS.maxIntervalMs / 1000} seconds, got "${interval}"` });
     } else {
       out.interval = `${Math.round(seconds * 1000)}ms`;
       // A shorter interval from the environment must not make the default timeout invalid.

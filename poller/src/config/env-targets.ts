@@ -69,7 +69,8 @@ function list(value: string, problems: ConfigProblem[]): EnvTargets {
     for (const option of options) {
       const [key = '', ...rest] = option.split('=');
       if ((key === 'plan' || key === 'disk') && rest.length > 0) target[key] = rest.join('=');
-      else problems.push({ path: `env.${TARGETS_VARIABLE}[${index}]`, message: `unknown option "${option.slice(0, 40)}" (known: plan=NAME, disk=SIZE)` });
+      // Only the option's name is quoted, never its value (`token=…` is a secret someone hoped would work).
+      else problems.push({ path: `env.${TARGETS_VARIABLE}[${index}]`, message: `${rest.length > 0 && /^[A-Za-z_]{1,40}$/.test(key) ? `unknown option "${key}"` : 'an unknown option'} (known: plan=NAME, disk=SIZE)` });
     }
     targets.push(target);
   });

@@ -64,6 +64,11 @@ export interface DerivedScrape {
   cpu: CpuThrottling | null;
   /** The ChromaDB probe's values; null when the target serves no chroma_up. */
   chroma: ChromaValues | null;
+  /**
+   * `pg_up` of a PostgreSQL probe: false when the probe answered but could not
+   * query the database (then `database` is null); null when the target serves no `pg_up`.
+   */
+  postgresUp: boolean | null;
   /** Carry into the next call for this service (kept across failed scrapes). */
   cpuReadings: CpuReading[];
   /** Values served that make no sense and were ignored ("pg_database_size_limit_bytes <= 0"), to be counted. */
@@ -130,12 +135,35 @@ function diskValues(index: SampleIndex, ignored: string[]): Pick<ResourceValues,
   };
 }
 
-function chromaValues(index: SampleIndex): ChromaValues | null {
+/**
+ * Counts and sizes are stored in bigint and integer columns: a value past
+ * them (a target serving 1e20 bytes) made PostgreSQL refuse the whole batch,
+ * every retry, so ONE bad target stopped the history of every service until
+ * the buffer dropped it. Sizes beyond 2^53 bytes (8 PiB) and counts beyond
+ * int4 are nonsense from a target: ignored and counted, never stored.
+ */
+export const MAX_STORED_BYTES = Number.MAX_SAFE_INTEGER;
+export const MAX_STORED_COUNT = 2 ** 31 - 1;
+
+function withinColumn(value: number | null, max: number, name: string, ignored: string[]): number | null {
+  if (value === null) return null;
+  if (value <= max) return value;
+  ignored.push(`${name} > ${max}`);
+  return null;
+}
+
+function chromaValues(index: SampleIndex, ignored: string[]): ChromaValues | null {
   const up = index.value(ChromaMetric.up.name);
   if (up === null) return null;
   if (up !== 1) return { up: false, records: null, collections: null };
   const counts = index.all(ChromaMetric.collectionRecords.name).map((s) => s.value).filter((v) => Number.isFinite(v) && v >= 0);
-  return { up: true, records: counts.reduce((sum, v) => sum + v, 0), collections: index.value(ChromaMetric.collections.name) };
+  const records = withinColumn(counts.reduce((sum, v) => sum + v, 0), MAX_STORED_BYTES, ChromaMetric.collectionRecords.name, ignored);
+  return { up: true, records, collections: index.value(ChromaMetric.collections.name) };
+}
+
+function postgresUp(index: SampleIndex): boolean | null {
+  if (index.all(PostgresMetric.up.name).length === 0) return null;
+  return index.value(PostgresMetric.up.name) === 1;
 }
 
 function databaseValues(index: SampleIndex, ignored: string[]): DatabaseValues | null {
@@ -146,17 +174,20 @@ function databaseValues(index: SampleIndex, ignored: string[]): DatabaseValues |
     ignored.push(`${PostgresMetric.databaseSizeBytes.name} < 0`);
     return null;
   }
+  if (withinColumn(sizeSample.value, MAX_STORED_BYTES, PostgresMetric.databaseSizeBytes.name, ignored) === null) return null;
   const datname = sizeSample.labels[DATNAME_LABEL] ?? '';
   let limitBytes = index.valueWhere(PostgresMetric.databaseSizeLimitBytes.name, DATNAME_LABEL, datname);
   if (limitBytes !== null && !(limitBytes > 0)) {
     ignored.push(`${PostgresMetric.databaseSizeLimitBytes.name} <= 0`);
     limitBytes = null;
   }
+  limitBytes = withinColumn(limitBytes, MAX_STORED_BYTES, PostgresMetric.databaseSizeLimitBytes.name, ignored);
+  const connections = index.value(PostgresMetric.statActivityCount.name);
   return {
     datname,
     sizeBytes: sizeSample.value,
     limitBytes,
-    connections: index.value(PostgresMetric.statActivityCount.name),
+    connections: connections !== null && connections < 0 ? null : withinColumn(connections, MAX_STORED_COUNT, PostgresMetric.statActivityCount.name, ignored),
     maxConnections: index.value(PostgresMetric.settingsMaxConnections.name),
   };
 }
@@ -191,7 +222,8 @@ export function deriveScrape(
     },
     database: databaseValues(index, ignored),
     cpu: cpu && { throttledRatio: cpu.throttledRatio, demandPercent: cpu.demandPercent },
-    chroma: chromaValues(index),
+    chroma: chromaValues(index, ignored),
+    postgresUp: postgresUp(index),
     cpuReadings,
     ignored,
   };

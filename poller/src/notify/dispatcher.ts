@@ -13,7 +13,7 @@ import type { OutboxMessage } from '../store/types.js';
 import { OutboxMarks, type OutboxMark } from './outbox-marks.js';
 import type { DispatchItem, OutboxPort } from './outbox-port.js';
 import { DEFAULT_MIN_INTERVAL_MS, earliestNextSendAt } from './rate-limit.js';
-import { retryDelayMs } from './retry-delay.js';
+import { retryDelayMs, stillWaiting } from './retry-delay.js';
 import type { OutgoingMessage, SendFailure, Sender } from './send-result.js';
 import { realTimers, type TimerScheduler } from './timer-scheduler.js';
 
@@ -170,6 +170,11 @@ export class NotificationDispatcher {
     return this.#inFlight;
   }
 
+  /** The end of a 429 pause; one set by a wall clock since stepped back counts as over (SPEC §8 "Time"). */
+  #pauseAt(now: number): number {
+    return stillWaiting(this.#pausedUntil, now) ? this.#pausedUntil : 0;
+  }
+
   #arm(delayMs: number): void {
     if (!this.#running) return;
     if (this.#timer !== null) this.#o.scheduler.clearTimeout(this.#timer);
@@ -182,7 +187,7 @@ export class NotificationDispatcher {
   /** Sleeps until something can happen: the rate limit or a pause ends, a known retry comes due, or the poll period ends. */
   #armAfter(outcome: PassOutcome | null): void {
     const now = this.#o.clock.now();
-    const opensAt = Math.max(earliestNextSendAt(this.#lastSentAt, now, this.#o.minIntervalMs), this.#pausedUntil);
+    const opensAt = Math.max(earliestNextSendAt(this.#lastSentAt, now, this.#o.minIntervalMs), this.#pauseAt(now));
     if (outcome === null) return this.#arm(this.#o.pollMs);
     if (outcome.kind !== 'idle' || this.#woken) return this.#arm(opensAt - now);
     for (const at of this.#retryTimes) if (at <= outcome.now) this.#retryTimes.delete(at);
@@ -195,10 +200,10 @@ export class NotificationDispatcher {
     await this.#persistMemory();
     await this.#flushMarks();
     const now = this.#o.clock.now();
-    if (now < Math.max(earliestNextSendAt(this.#lastSentAt, now, this.#o.minIntervalMs), this.#pausedUntil)) return { kind: 'waiting', now };
+    if (now < Math.max(earliestNextSendAt(this.#lastSentAt, now, this.#o.minIntervalMs), this.#pauseAt(now))) return { kind: 'waiting', now };
 
     // Strict enqueue order: what waits for a retry holds everything behind it (issue 11, fault 1).
-    const fromMemory = duePrefix(this.#memory, (item) => item.nextAttemptAt > now);
+    const fromMemory = duePrefix(this.#memory, (item) => stillWaiting(item.nextAttemptAt, now));
     let fromOutbox: OutboxMessage[] = [];
     // Memory holds alerts only while the outbox cannot be written; reading it then is pointless.
     if (fromMemory.length === 0) {

@@ -7,6 +7,7 @@
  * duplicate that at-least-once delivery allows.
  */
 import type { OutboxPort } from './outbox-port.js';
+import { stillWaiting } from './retry-delay.js';
 
 export type OutboxMark =
   | { kind: 'sent'; atMs: number }
@@ -56,13 +57,13 @@ export class OutboxMarks {
   withholds(id: number, now: number): boolean {
     const mark = this.#marks.get(id);
     if (!mark) return false;
-    return mark.kind === 'retry' ? mark.nextAttemptAtMs > now : true;
+    return mark.kind === 'retry' ? stillWaiting(mark.nextAttemptAtMs, now) : true;
   }
 
   /** True when message `id` is waiting for a retry this process scheduled but could not record yet: it holds the messages behind it. */
   holdsBack(id: number, now: number): boolean {
     const mark = this.#marks.get(id);
-    return mark?.kind === 'retry' && mark.nextAttemptAtMs > now;
+    return mark?.kind === 'retry' && stillWaiting(mark.nextAttemptAtMs, now);
   }
 
   #write(ids: number[], mark: OutboxMark, snapshot: ReadonlyMap<number, OutboxMark>): Promise<void> {

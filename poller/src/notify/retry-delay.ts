@@ -28,3 +28,13 @@ export function retryDelayMs(attempt: number, result: Pick<SendFailure, 'retryAf
   const r = Math.min(1, Math.max(0, random()));
   return Math.round(exponential / 2 + (exponential / 2) * (Number.isNaN(r) ? 1 : r));
 }
+
+/**
+ * Whether a message whose next attempt is at `at` (epoch ms) still waits at
+ * `now`. A wait longer than any this module schedules was set by a clock
+ * that was ahead (then corrected): it counts as now, so it neither stalls
+ * the message nor, in strict order, every message behind it (SPEC §8 "Time").
+ */
+export function stillWaiting(at: number, now: number): boolean {
+  return at > now && at - now <= MAX_RETRY_AFTER_MS;
+}

@@ -20,6 +20,14 @@ export const BATCH_ROWS = 5_000;
  */
 const clean = (text: string) => (text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text);
 
+/**
+ * The same for numbers: a value outside its integer column makes PostgreSQL refuse the whole batch
+ * on every retry, so one bad target would hold back every service's history. Out of range is null
+ * (derive already ignores and counts such values; this is the last line).
+ */
+const int8 = (value: number | null) => (value === null || !Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER ? null : Math.round(value));
+const int4 = (value: number | null) => (value === null || !Number.isFinite(value) || Math.abs(value) > 2 ** 31 - 1 ? null : Math.round(value));
+
 /*
  * One statement per table per batch: each column is one array parameter, so
  * the statement text and parameter count do not grow with the batch (unlike
@@ -120,7 +128,7 @@ export class HistoryWriter {
 
   async #write(client: SqlClient, batch: readonly Entry[]): Promise<void> {
     const services = batch.filter((e): e is Extract<Entry, { kind: 'service' }> => e.kind === 'service').map((e) => e.row);
-    const databases = batch.filter((e): e is Extract<Entry, { kind: 'database' }> => e.kind === 'database').map((e) => e.row);
+    const databases = batch.filter((e): e is Extract<Entry, { kind: 'database' }> => e.kind === 'database').map((e) => e.row).filter((r) => int8(r.sizeBytes) !== null);
     await client.transaction(async (tx) => {
       if (services.length > 0) {
         await tx.query(INSERT_SERVICE, [
@@ -130,16 +138,16 @@ export class HistoryWriter {
           services.map((r) => r.diskUsagePercent),
           services.map((r) => r.diskFreeGb),
           services.map((r) => r.recordedAt),
-          services.map((r) => r.chromaRecords ?? null),
+          services.map((r) => int8(r.chromaRecords ?? null)),
         ]);
       }
       if (databases.length > 0) {
         await tx.query(INSERT_DATABASE, [
           databases.map((r) => clean(r.service)),
           databases.map((r) => clean(r.datname)),
-          databases.map((r) => Math.round(r.sizeBytes)),
-          databases.map((r) => (r.limitBytes === null ? null : Math.round(r.limitBytes))),
-          databases.map((r) => (r.connections === null ? null : Math.round(r.connections))),
+          databases.map((r) => int8(r.sizeBytes)),
+          databases.map((r) => int8(r.limitBytes)),
+          databases.map((r) => int4(r.connections)),
           databases.map((r) => r.recordedAt),
         ]);
       }

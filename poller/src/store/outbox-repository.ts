@@ -41,6 +41,16 @@ interface OutboxRow {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/**
+ * No wait is ever scheduled further ahead than this (the dispatcher caps a
+ * Retry-After at an hour, its back-off at 5 minutes). A next attempt later
+ * than now + this was written while the clock was ahead, and counts as now
+ * (SPEC §8 "Time"): otherwise, after the clock is corrected, that message
+ * waits the size of the error and, delivery being in strict order, holds
+ * every alert behind it as long.
+ */
+export const OUTBOX_LONGEST_WAIT_MS = 60 * 60_000;
+
 /** The `alert_outbox` table. Errors are stored as given: the caller redacts them. */
 export class OutboxRepository {
   constructor(private readonly client: () => Promise<SqlClient>) {}
@@ -70,10 +80,10 @@ export class OutboxRepository {
     const db = await this.client();
     const { rows } = await db.query<OutboxRow>(
       `SELECT id, alert_key, level, created_at, notification, attempts, last_error FROM alert_outbox
-       WHERE status = 'pending' AND next_attempt_at <= $1
-         AND id < COALESCE((SELECT min(id) FROM alert_outbox WHERE status = 'pending' AND next_attempt_at > $1), 9223372036854775807)
+       WHERE status = 'pending' AND (next_attempt_at <= $1 OR next_attempt_at > $3)
+         AND id < COALESCE((SELECT min(id) FROM alert_outbox WHERE status = 'pending' AND next_attempt_at > $1 AND next_attempt_at <= $3), 9223372036854775807)
        ORDER BY id LIMIT $2`,
-      [iso(nowMs), limit],
+      [iso(nowMs), limit, iso(nowMs + OUTBOX_LONGEST_WAIT_MS)],
     );
     return rows.map((row) => ({
       id: Number(row.id),

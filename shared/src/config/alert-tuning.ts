@@ -2,6 +2,7 @@
  * The alert-damping and CPU-window settings (SPEC §8 "Revisions"): top-level
  * keys of the config file, read strictly like every other section.
  */
+import { formatDuration } from '../units.js';
 import { DEFAULTS } from './defaults.js';
 import type { FieldReader } from './field-reader.js';
 import type { AlertTuning } from './types.js';
@@ -24,5 +25,6 @@ export function alertTuning(root: FieldReader): AlertTuning {
       stableForMs: flapping.positiveDuration('stable_for', defaults.flapping.stableForMs),
     },
   };
+  if (tuning.cpuWindowMs > DEFAULTS.maxCpuWindowMs) root.problem('cpu_window', `must be at most ${formatDuration(DEFAULTS.maxCpuWindowMs)}, got ${formatDuration(tuning.cpuWindowMs)}`);
   return tuning;
 }

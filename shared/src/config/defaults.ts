@@ -29,6 +29,14 @@ export const DEFAULTS = {
   probeLimitBytes: 1024 ** 3,
   /** Shortest interval accepted: below it a cycle cannot finish a scrape. */
   minIntervalMs: 100,
+  /**
+   * Longest interval accepted. Node's timers hold at most 2^31-1 ms (24.8 days) and fire after 1 ms
+   * beyond it, so `interval: 30d` scraped every target as fast as it could; and a monitor that
+   * looks once a day is no longer one.
+   */
+  maxIntervalMs: 86_400_000,
+  /** Longest CPU window: readings over the window are kept in memory per target. */
+  maxCpuWindowMs: 3_600_000,
   /** The service the poller reports itself as. */
   selfService: 'chroma-monitor',
 } as const;

@@ -144,7 +144,7 @@ export class FieldReader {
       (range.exclusiveMin ? value <= range.min : value < range.min) ||
       value > range.max
     ) {
-      this.problem(key, `must be ${kind} ${low} and at most ${range.max}, got ${JSON.stringify(value)}`);
+      this.problem(key, `must be ${kind} ${low} and at most ${range.max}, got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
       return fallback;
     }
     return value;

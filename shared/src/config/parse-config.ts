@@ -3,6 +3,7 @@
  * defaults, rejects unknown keys at every level, checks types, ranges and
  * cross-field rules, and returns every problem at once with its field path.
  */
+import { formatDuration } from '../units.js';
 import { DEFAULTS, SERVICE_NAME_PATTERN } from './defaults.js';
 import { FieldReader, isObject } from './field-reader.js';
 import type {
@@ -158,6 +159,7 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): Con
   const intervalMs = root.duration('interval', DEFAULTS.intervalMs);
   const timeoutMs = root.duration('timeout', DEFAULTS.timeoutMs);
   if (intervalMs < DEFAULTS.minIntervalMs) root.problem('interval', `must be at least ${DEFAULTS.minIntervalMs}ms`);
+  else if (intervalMs > DEFAULTS.maxIntervalMs) root.problem('interval', `must be at most ${formatDuration(DEFAULTS.maxIntervalMs)}, got ${formatDuration(intervalMs)}`);
   if (timeoutMs <= 0) root.problem('timeout', 'must be greater than 0');
   else if (timeoutMs >= intervalMs) root.problem('timeout', `must be less than interval (${timeoutMs}ms >= ${intervalMs}ms)`);
 

@@ -27,7 +27,7 @@ afterAll(async () => {
 /** npm package names of the CommonJS files loaded by `node cli.js …args` run in an empty directory (built-in defaults). */
 async function packagesLoadedBy(args: string[]): Promise<string[]> {
   const file = join(dir, `modules-${runs++}.json`);
-  const env = { ...process.env, LOADED_MODULES_FILE: file };
+  const env: NodeJS.ProcessEnv = { ...process.env, LOADED_MODULES_FILE: file };
   delete env.DATABASE_URL;
   delete env.SLACK_WEBHOOK_URL;
   const child = spawn(process.execPath, ['--import', RECORDER, CLI, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -23,4 +23,4 @@ COPY --from=build /app /app
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 9400 9464
-CMD ["node", "poller/dist/cli.js", "run"]
+CMD ["node", "--max-semi-space-size=1", "poller/dist/cli.js", "run"]

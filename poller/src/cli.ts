@@ -2,14 +2,7 @@
 /** `chroma-monitor`: the poller's command line (SPEC §5 "Commands"). */
 import { parseArgs } from 'node:util';
 import { errorMessage, logLine, Redactor } from '@chroma-monitor/shared';
-import { checkConfigCommand } from './commands/check-config-command.js';
 import { COMMAND, ExitCode, processIo, type CommandIo } from './commands/command-io.js';
-import { migrateCommand } from './commands/migrate-command.js';
-import { reportCommand } from './commands/report-command.js';
-import { rulesCommand } from './commands/rules-command.js';
-import { runCommand } from './commands/run-command.js';
-import { scrapeCommand } from './commands/scrape-command.js';
-import { testAlertCommand } from './commands/test-alert-command.js';
 import { USAGE } from './commands/usage.js';
 
 const COMMANDS = ['run', 'check-config', 'migrate', 'test-alert', 'scrape', 'rules', 'report'] as const;
@@ -51,22 +44,25 @@ export async function main(argv: string[], io: CommandIo, stopSignal: Promise<vo
     io.stdout(USAGE);
     return ExitCode.Ok;
   }
+  // Each command's modules are loaded when it runs: the service (`run`) never loads report, rules or test-alert code.
   switch (command) {
-    case 'run':
+    case 'run': {
+      const { runCommand } = await import('./commands/run-command.js');
       return runCommand({ ...(values.config ? { config: values.config } : {}), waitForDatabase: values['wait-for-database'] ?? false }, io, stopSignal);
+    }
     case 'check-config':
-      return checkConfigCommand(values.config, io);
+      return (await import('./commands/check-config-command.js')).checkConfigCommand(values.config, io);
     case 'migrate':
-      return migrateCommand(values.config, io);
+      return (await import('./commands/migrate-command.js')).migrateCommand(values.config, io);
     case 'rules':
-      return rulesCommand(values.config, values.out, io);
+      return (await import('./commands/rules-command.js')).rulesCommand(values.config, values.out, io);
     case 'report':
-      return reportCommand({ config: values.config, since: values.since, format: values.format }, io);
+      return (await import('./commands/report-command.js')).reportCommand({ config: values.config, since: values.since, format: values.format }, io);
     case 'test-alert':
-      return testAlertCommand({ ...values }, io);
+      return (await import('./commands/test-alert-command.js')).testAlertCommand({ ...values }, io);
     case 'scrape':
       if (positionals.length !== 1) return usageError(io, 'scrape needs exactly one URL');
-      return scrapeCommand(positionals[0]!, values.service, values.config, io);
+      return (await import('./commands/scrape-command.js')).scrapeCommand(positionals[0]!, values.service, values.config, io);
     default:
       return usageError(io, `unknown command "${command}"`);
   }

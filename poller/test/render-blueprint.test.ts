@@ -98,8 +98,9 @@ describe('render.yaml uses only Render’s documented Blueprint fields', () => {
       const started = s.startCommand?.match(/^node (\S+)/)?.[1];
       if (started) expect(existsSync(`${ROOT}${started}`), started).toBe(true);
     }
-    // The monitor's command runs what its Dockerfile builds.
-    expect(service('chroma-monitor').dockerCommand).toBe('node poller/dist/cli.js run');
+    // The monitor's command runs what its Dockerfile builds, with a 1 MB young generation (issue 15: RSS 126 -> 95 MB with six targets).
+    expect(service('chroma-monitor').dockerCommand).toBe('node --max-semi-space-size=1 poller/dist/cli.js run');
+    expect(readFileSync(`${ROOT}Dockerfile`, 'utf8')).toContain('CMD ["node", "--max-semi-space-size=1", "poller/dist/cli.js", "run"]');
     expect(readFileSync(`${ROOT}Dockerfile`, 'utf8')).toContain('COPY poller/src poller/src');
   });
 });
@@ -183,7 +184,7 @@ describe('health check paths and exporters answer', () => {
   it('chroma-monitor with the Blueprint’s env (port moved to a free one) answers its healthCheckPath', async () => {
     const s = service('chroma-monitor');
     const port = await freePort();
-    const child = spawnNode(CLI, [...s.dockerCommand!.split(' ').slice(2)], { ...renderEnv(s, db.url), PORT: String(port), RESOURCE_CHECK_INTERVAL: '1' });
+    const child = spawnNode(CLI, [...s.dockerCommand!.split(' ').slice(3)], { ...renderEnv(s, db.url), PORT: String(port), RESOURCE_CHECK_INTERVAL: '1' });
     try {
       await child.waitForOutput(/chroma-monitor listening on/, 20_000);
       expect(child.output()).toContain('6 targets every 1s');

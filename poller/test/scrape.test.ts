@@ -26,8 +26,8 @@ describe('scrapeTarget against hostile targets', () => {
     const before = Date.now();
     const result = await scrape('/healthy');
     if (!result.ok) throw new Error(result.error.message);
-    expect(result.samples).toHaveLength(10);
-    expect(result.samples[0]).toEqual({ name: 'resource_memory_usage_ratio', labels: { service: 'healthy' }, value: 0.4, timestampMs: null });
+    expect(result.body.size).toBe(10);
+    expect(result.body.sample(0)).toEqual({ name: 'resource_memory_usage_ratio', labels: { service: 'healthy' }, value: 0.4, timestampMs: null });
     expect(result.bytes).toBe(Buffer.byteLength(exporterBody('healthy')));
     expect(result.scrapedAt).toBeGreaterThanOrEqual(before);
     expect(result.durationMs).toBeGreaterThan(0);
@@ -125,7 +125,7 @@ describe('scrapeTarget against hostile targets', () => {
   it('sends the bearer token, the text-format Accept header, gzip only and the user agent', async () => {
     const result = await scrape('/needs-token', { userAgent: 'chroma-monitor/test' }, FARM_TOKEN);
     if (!result.ok) throw new Error(result.error.message);
-    expect(result.samples[0]!.labels).toEqual({
+    expect(result.body.sample(0).labels).toEqual({
       accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1',
       accept_encoding: 'gzip',
       user_agent: 'chroma-monitor/test',
@@ -160,12 +160,12 @@ describe('scrapeTarget against hostile targets', () => {
 
   it('a label value exactly at the limit (1024 characters) is kept', async () => {
     const result = await scrape('/label-at-limit');
-    expect(result.ok && result.samples[0]!.labels.datname).toBe('d'.repeat(1024));
+    expect(result.ok && result.body.sample(0).labels.datname).toBe('d'.repeat(1024));
   });
 
   it('an empty body is up with no values (not zeros)', async () => {
     const result = await scrape('/empty');
-    expect(result.ok && result.samples).toEqual([]);
+    expect(result.ok && result.body.samples()).toEqual([]);
     expect(result.ok && result.bytes).toBe(0);
     expect(deriveScrape([], 'svc', 0, [], 60_000).values.memoryPercent).toBeNull();
   });
@@ -177,8 +177,8 @@ describe('scrapeTarget against hostile targets', () => {
     const result = await scrape(path);
     if (!result.ok) throw new Error(result.error.message);
     // The scraper passes the claim through untouched; reading only the configured service's series is what stops it.
-    expect(result.samples.some((s) => s.labels.service === 'chroma-primary' && s.value === 0.99)).toBe(true);
-    expect(deriveScrape(result.samples, 'chroma-replica', 0, [], 60_000).values.memoryPercent).toBe(memoryPercent);
+    expect(result.body.samples().some((s) => s.labels.service === 'chroma-primary' && s.value === 0.99)).toBe(true);
+    expect(deriveScrape(result.body, 'chroma-replica', 0, [], 60_000).values.memoryPercent).toBe(memoryPercent);
   });
 
   it('one cycle over every behaviour: the healthy target is intact and the cycle ends within the interval', async () => {
@@ -207,7 +207,7 @@ describe('scrapeTarget against hostile targets', () => {
     expect(cycle.durationMs).toBeLessThan(intervalMs + timeoutMs);
     for (const [service, result] of cycle.results) expect(result.durationMs, service).toBeLessThan(timeoutMs + 1_000);
     const healthy = cycle.results.get('healthy');
-    expect(healthy?.ok && healthy.samples).toHaveLength(10);
+    expect(healthy?.ok && healthy.body.size).toBe(10);
     const codes = Object.fromEntries([...cycle.results].map(([service, r]) => [service, r.ok ? 'ok' : r.error.code]));
     expect(codes).toEqual({
       healthy: 'ok',

@@ -97,10 +97,10 @@ export class Monitor {
   digest(service: string, result: ScrapeResult): DigestedScrape {
     if (!result.ok) return result;
     const runtime = this.#runtimes.get(service) ?? newTargetRuntime(service);
-    const derived = deriveScrape(result.samples, service, result.scrapedAt, runtime.cpuReadings, this.#deps.config.alerting.cpuWindowMs);
+    const derived = deriveScrape(result.body, service, result.scrapedAt, runtime.cpuReadings, this.#deps.config.alerting.cpuWindowMs);
     this.#runtimes.set(service, { ...runtime, cpuReadings: derived.cpuReadings });
     if (derived.ignored.length > 0) this.#deps.metrics.recordIgnoredValues(service, derived.ignored);
-    return { ok: true, derived, samples: result.samples.length, durationMs: result.durationMs, scrapedAt: result.scrapedAt };
+    return { ok: true, derived, samples: result.body.size, durationMs: result.durationMs, scrapedAt: result.scrapedAt };
   }
 
   /** Handles one finished cycle. Never throws. */

@@ -26,17 +26,18 @@ export async function scrapeCommand(url: string, service: string | undefined, fi
     return ExitCode.Failed;
   }
   // Without --service, read the service the target names itself.
-  const named = service ?? result.samples.find((s) => s.labels.service)?.labels.service ?? '';
-  const derived = deriveScrape(result.samples, named, result.scrapedAt, [], config.alerting.cpuWindowMs);
+  const samples = result.body.samples();
+  const named = service ?? samples.find((s) => s.labels.service)?.labels.service ?? '';
+  const derived = deriveScrape(samples, named, result.scrapedAt, [], config.alerting.cpuWindowMs);
   // One scrape has no CPU window of its own: show the exporter's windowed ratio.
-  const exporterCpu = new SampleIndex(result.samples, named).value(ResourceMetric.cpuUsageRatio.name);
+  const exporterCpu = new SampleIndex(samples, named).value(ResourceMetric.cpuUsageRatio.name);
   const v = { ...derived.values, cpuPercent: exporterCpu === null ? null : exporterCpu * 100 };
   const level = (value: number | null, th: { warning: number; critical: number }): Level => levelFor(value, th, 'ok');
   // A value the target did not give has no level: "n/a [ok]" would read as healthy.
   const judged = (value: number | null, th: { warning: number; critical: number }) => (value === null ? 'n/a [no data]' : `${show(value, '%')} [${level(value, th)}]`);
   const lines = [
     `service: ${named || '(unlabelled)'}`,
-    `up: 1, ${result.samples.length} samples, ${result.bytes} bytes in ${Math.round(result.durationMs)}ms`,
+    `up: 1, ${samples.length} samples, ${result.bytes} bytes in ${Math.round(result.durationMs)}ms`,
     `memory: ${judged(v.memoryPercent, config.thresholds.memory)}`,
     `cpu: ${judged(v.cpuPercent, config.thresholds.cpu)} (exporter window; the poller uses the rate between scrapes)`,
     `disk: ${judged(v.diskUsagePercent, config.thresholds.disk)}, free ${show(v.diskFreeGb, 'GB')}`,

@@ -5,9 +5,8 @@
  * Pure: the previous CPU reading comes in, the next one goes out.
  */
 import { BYTES_PER_GB, ChromaMetric, DATNAME_LABEL, PATH_LABEL, PostgresMetric, ResourceMetric } from '@chroma-monitor/shared';
-import type { Sample } from '../exposition/index.js';
 import { addCpuReading, cpuOverWindow, type CpuReading } from './cpu-window.js';
-import { SampleIndex } from './sample-index.js';
+import { SampleIndex, type SampleSource } from './sample-index.js';
 
 /**
  * Series the exporter serves for the CPU window (SPEC §8 "Exporter"): the
@@ -198,7 +197,7 @@ function databaseValues(index: SampleIndex, ignored: string[]): DatabaseValues |
  * window (ms). CPU % is null until the readings span the window.
  */
 export function deriveScrape(
-  samples: readonly Sample[],
+  samples: SampleSource,
   service: string,
   scrapedAt: number,
   previousReadings: readonly CpuReading[],

@@ -11,4 +11,4 @@ export {
   type ChromaValues,
 } from './derive-values.js';
 export { addCpuReading, cpuOverWindow, WINDOW_TOLERANCE, type CpuReading, type CpuWindowValues } from './cpu-window.js';
-export { SampleIndex, finiteOrNull } from './sample-index.js';
+export { SampleIndex, finiteOrNull, type SampleSource } from './sample-index.js';

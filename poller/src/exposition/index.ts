@@ -1,3 +1,4 @@
-export { parseExposition } from './parse-exposition.js';
+export { parseExposition, scanExposition } from './parse-exposition.js';
+export { ParsedBody } from './parsed-body.js';
 export { parseSampleValue } from './number-syntax.js';
-export { ExpositionError, snippetOf, type Sample, type MetricType, type ParseOptions, type ParseOutcome } from './types.js';
+export { ExpositionError, snippetOf, type Sample, type MetricType, type ParseOptions, type ParseOutcome, type ScanOutcome } from './types.js';

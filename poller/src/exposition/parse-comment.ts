@@ -18,13 +18,23 @@ import type { MetricType } from './types.js';
 /** What a comment line reads and records; the body parser provides it. */
 export interface CommentState {
   readonly text: string;
-  readonly types: Map<string, MetricType>;
+  /** Records a TYPE line's declaration (the last one for a name wins). */
+  declareType(name: string, type: MetricType): void;
   readName(from: number, end: number): string | null;
   fail(problem: string): void;
 }
 
 /** The types TYPE may declare, spelled as Prometheus' scrape parser compares them: lower case, exactly. */
 const METRIC_TYPES: readonly MetricType[] = ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
+
+/** The type spelled at [from, from + length), or null; one comparison per TYPE line instead of a search with a closure. */
+function typeAt(text: string, from: number, length: number): MetricType | null {
+  for (let k = 0; k < METRIC_TYPES.length; k++) {
+    const candidate = METRIC_TYPES[k]!;
+    if (candidate.length === length && text.startsWith(candidate, from)) return candidate;
+  }
+  return null;
+}
 
 /** Which keyword a comment line [start, end) starts with (start is the `#`), or null for a plain comment. */
 export function commentKeyword(text: string, start: number, end: number): 'HELP' | 'TYPE' | null {
@@ -60,10 +70,10 @@ function readType(state: CommentState, name: string, from: number, end: number):
   const text = state.text;
   let typeEnd = from;
   while (typeEnd < end && !isBlank(text.charCodeAt(typeEnd))) typeEnd++;
-  const type = METRIC_TYPES.find((candidate) => candidate.length === typeEnd - from && text.startsWith(candidate, from));
-  if (type === undefined) return state.fail(`unknown metric type "${text.slice(from, typeEnd)}"`);
+  const type = typeAt(text, from, typeEnd - from);
+  if (type === null) return state.fail(`unknown metric type "${text.slice(from, typeEnd)}"`);
   let i = typeEnd;
   while (i < end && isBlank(text.charCodeAt(i))) i++;
   if (i !== end) return state.fail('unexpected text after metric type');
-  state.types.set(name, type);
+  state.declareType(name, type);
 }

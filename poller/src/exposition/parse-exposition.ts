@@ -14,40 +14,51 @@
  * interval; bench/parser-bench.js compares it with the npm parsers. Where
  * bytes are many (HELP text, label values, line ends) it leans on native
  * searches (indexOf, startsWith) instead of JavaScript loops.
+ *
+ * The scrape path uses scanExposition: every line is checked exactly as here,
+ * but samples are kept as offsets (ParsedBody) and a label object is built
+ * only for a sample that is read; label sets are checked without one
+ * (label-scan.ts) unless their names are out of order, where the object is
+ * what finds a repeated name. parseExposition builds every sample from the
+ * same scan.
  */
 import { ErrorCode } from '@chroma-monitor/shared';
 import { decodeBody } from './decode-body.js';
+import { LABELS_OUT_OF_ORDER, scanLabels, type LabelCheck } from './label-scan.js';
 import { NO_LABELS, parseLabels, type LabelScan } from './label-set.js';
 import { scanTimestamp, scanValue, type NumberSlot } from './number-syntax.js';
 import { parseComment, type CommentState } from './parse-comment.js';
-import { BOM, CR, HASH, OPEN_BRACE, isBlank, isNameChar, matchesAt, scanName } from './scan.js';
-import { SeriesIdentity, canonicalSeriesKey } from './series-identity.js';
-import { ExpositionError, type MetricType, type ParseOptions, type ParseOutcome, type Sample } from './types.js';
+import { ParsedBody, type BodyColumns } from './parsed-body.js';
+import { BOM, BackslashCursor, CR, HASH, OPEN_BRACE, isBlank, isNameChar, matchesAt, scanName } from './scan.js';
+import { SeriesIdentity, canonicalSeriesKey, type SeriesKeys } from './series-identity.js';
+import { ExpositionError, type MetricType, type ParseOptions, type ParseOutcome, type ScanOutcome } from './types.js';
 
 /** Per-body state; one per call, so nothing is shared between parses. */
-class BodyParser implements CommentState, LabelScan, NumberSlot {
-  readonly samples: Sample[] = [];
-  readonly types = new Map<string, MetricType>();
+class BodyParser implements CommentState, LabelScan, LabelCheck, NumberSlot, SeriesKeys {
+  readonly columns: BodyColumns;
   readonly series = new SeriesIdentity();
   readonly labelNames: string[] = [];
   /** The metric name read last: consecutive lines of a family share one string (and its cached hash). */
   lastName = '';
-  /** Samples of a series already seen in this body, dropped (Prometheus keeps the first). */
-  duplicates = 0;
-  /** Position of the next backslash at or after the current line (-1: none left); -2: not searched yet. */
-  nextBackslash = -2;
+  readonly #backslashes: BackslashCursor;
   labels = NO_LABELS as Record<string, string>;
   canonical = true;
+  longestLabelValue = 0;
   value = 0;
   problem: string | null = null;
   problemCode: ErrorCode = ErrorCode.ScrapeParse;
+  /** Where each sample's label set ends (after its `}`), negated when it is not spelled canonically; 0 without one. */
+  readonly #labelEnds: number[] = [];
 
   constructor(
     readonly text: string,
     private readonly sampleLimit: number,
-  ) {}
+  ) {
+    this.#backslashes = new BackslashCursor(text);
+    this.columns = { text, names: [], opens: [], lineEnds: [], values: [], timestamps: null, runStarts: [], typeLines: [], built: new Map(), duplicateSamples: 0, longestLabelValue: 0 };
+  }
 
-  parse(): ParseOutcome {
+  scan(): ScanOutcome {
     const text = this.text;
     // Prometheus does not skip a byte order mark (neither its scrape parser nor
     // client_golang's): it is not a valid start of a line, so it is an error.
@@ -69,7 +80,8 @@ class BodyParser implements CommentState, LabelScan, NumberSlot {
       }
       position = newline + 1;
     }
-    return { ok: true, samples: this.samples, types: this.types, duplicateSamples: this.duplicates };
+    this.columns.longestLabelValue = this.longestLabelValue;
+    return { ok: true, body: new ParsedBody(this.columns) };
   }
 
   /** The metric name at `from` (null when there is none), reusing the last name's string when it repeats. */
@@ -85,14 +97,38 @@ class BodyParser implements CommentState, LabelScan, NumberSlot {
     return name;
   }
 
-  /** Index of the first backslash in [start, end), or -1. Lines are asked in order, so the search runs once per backslash, not once per line. */
   backslashIn(start: number, end: number): number {
-    if (this.nextBackslash !== -1 && this.nextBackslash < start) this.nextBackslash = this.text.indexOf('\\', start);
-    return this.nextBackslash !== -1 && this.nextBackslash < end ? this.nextBackslash : -1;
+    return this.#backslashes.firstIn(start, end);
   }
 
   fail(problem: string): void {
     this.problem = problem;
+  }
+
+  declareType(name: string, type: MetricType): void {
+    this.columns.typeLines.push(name, type);
+  }
+
+  get count(): number {
+    return this.columns.names.length;
+  }
+
+  /** The canonical key of kept sample `index`, rebuilt from the text (only when a run of keys stops increasing). */
+  keyOf(index: number): string {
+    const c = this.columns;
+    const name = c.names[index]!;
+    const close = this.#labelEnds[index]!;
+    if (close === 0) return name;
+    if (close > 0) return this.text.slice(c.opens[index]! - name.length, close);
+    const built = c.built.get(index);
+    if (built !== undefined) return canonicalSeriesKey(name, built);
+    this.#reread(c.opens[index]!, c.lineEnds[index]!);
+    return canonicalSeriesKey(name, this.labels);
+  }
+
+  /** Reads a label set with parseLabels, building its object. */
+  #reread(open: number, end: number): number {
+    return parseLabels(this.text, open, end, this);
   }
 
   private parseSample(start: number, end: number): void {
@@ -103,14 +139,32 @@ class BodyParser implements CommentState, LabelScan, NumberSlot {
     let code = text.charCodeAt(i);
     // promlex.l: blanks between tokens are optional and skipped, so `x {a="1"} 2` and `x{a="1"}2` are samples too.
     while (isBlank(code)) code = text.charCodeAt(++i);
-    let labels = NO_LABELS as Record<string, string>;
     let key = name;
+    let open = -1;
+    let labelEnd = 0;
+    let built: Record<string, string> | null = null;
     if (i < end && code === OPEN_BRACE) {
-      const open = i;
-      i = parseLabels(text, i, end, this);
+      open = i;
+      i = scanLabels(text, open, end, this);
+      if (i === LABELS_OUT_OF_ORDER) {
+        // Names out of order may repeat one: the label object finds duplicates (and names them in the error).
+        i = this.#reread(open, end);
+        if (this.problem !== null) return;
+        built = this.labels;
+        for (const label in built) if (built[label]!.length > this.longestLabelValue) this.longestLabelValue = built[label]!.length;
+      }
       if (this.problem !== null) return;
-      labels = this.labels;
-      key = this.canonical && open === start + name.length ? text.slice(start, i) : canonicalSeriesKey(name, labels);
+      if (built === null && this.canonical && open === start + name.length) {
+        key = text.slice(start, i);
+        labelEnd = i;
+      } else {
+        if (built === null) {
+          this.#reread(open, end);
+          built = this.labels;
+        }
+        key = canonicalSeriesKey(name, built);
+        labelEnd = -i;
+      }
       code = text.charCodeAt(i);
       while (isBlank(code)) code = text.charCodeAt(++i);
     }
@@ -118,7 +172,7 @@ class BodyParser implements CommentState, LabelScan, NumberSlot {
     i = scanValue(text, i, end, this);
     if (this.problem !== null) return;
     const value = this.value;
-    let timestampMs: number | null = null;
+    let timestampMs = Number.NaN;
     code = text.charCodeAt(i);
     while (isBlank(code)) code = text.charCodeAt(++i);
     if (i < end) {
@@ -132,30 +186,54 @@ class BodyParser implements CommentState, LabelScan, NumberSlot {
     // A series written twice does not fail the scrape in Prometheus: the first sample is kept, later
     // ones are dropped (those with another value counted in prometheus_target_scrapes_sample_duplicate_timestamp_total).
     // Here every later one is counted.
-    if (!this.series.admit(name, key, this.samples)) {
-      this.duplicates++;
+    if (!this.series.admit(name, key, this)) {
+      this.columns.duplicateSamples++;
       return;
     }
-    if (this.sampleLimit > 0 && this.samples.length >= this.sampleLimit) {
+    const c = this.columns;
+    const index = c.names.length;
+    if (this.sampleLimit > 0 && index >= this.sampleLimit) {
       this.problemCode = ErrorCode.ScrapeSampleLimit;
       return this.fail(`more than ${this.sampleLimit} samples (sample limit)`);
     }
-    this.samples.push({ name, labels, value, timestampMs });
+    if (index === 0 || c.names[index - 1] !== name) c.runStarts.push(index);
+    c.names.push(name);
+    c.opens.push(open);
+    c.lineEnds.push(end);
+    c.values.push(value);
+    this.#labelEnds.push(labelEnd);
+    if (built !== null) c.built.set(index, built);
+    if (!Number.isNaN(timestampMs)) {
+      if (c.timestamps === null) c.timestamps = new Array<number>(index).fill(Number.NaN);
+      c.timestamps.push(timestampMs);
+    } else if (c.timestamps !== null) c.timestamps.push(Number.NaN);
   }
 
-  private failure(line: number, problem: string, lineText: string): ParseOutcome {
+  private failure(line: number, problem: string, lineText: string): ScanOutcome {
     return { ok: false, error: new ExpositionError(line, problem, lineText, this.problemCode) };
   }
 }
 
 /**
- * Parses a whole body (bytes are decoded as strict UTF-8 first). Never
- * throws: a body that is not valid text format yields `{ ok: false }` with an
- * ExpositionError naming the line.
+ * Checks a whole body (bytes are decoded as strict UTF-8 first) and keeps it
+ * as offsets (ParsedBody): label objects are built only for the samples read.
+ * Never throws: a body that is not valid text format yields `{ ok: false }`
+ * with an ExpositionError naming the line, exactly as parseExposition does.
  */
-export function parseExposition(body: Uint8Array | string, options: ParseOptions = {}): ParseOutcome {
+export function scanExposition(body: Uint8Array | string, options: ParseOptions = {}): ScanOutcome {
   const text = typeof body === 'string' ? body : decodeBody(body);
   if (typeof text !== 'string') return { ok: false, error: text };
   const limit = options.sampleLimit;
-  return new BodyParser(text, typeof limit === 'number' && limit > 0 ? limit : 0).parse();
+  return new BodyParser(text, typeof limit === 'number' && limit > 0 ? limit : 0).scan();
+}
+
+/**
+ * Parses a whole body into samples with their label objects (bytes are
+ * decoded as strict UTF-8 first). Never throws: a body that is not valid
+ * text format yields `{ ok: false }` with an ExpositionError naming the line.
+ */
+export function parseExposition(body: Uint8Array | string, options: ParseOptions = {}): ParseOutcome {
+  const outcome = scanExposition(body, options);
+  if (!outcome.ok) return outcome;
+  return { ok: true, samples: outcome.body.samples(), types: outcome.body.types, duplicateSamples: outcome.body.duplicateSamples };
 }

@@ -70,3 +70,31 @@ export function matchesAt(text: string, at: number, word: string): boolean {
   for (let k = 0; k < length; k++) if (text.charCodeAt(at + k) !== word.charCodeAt(k)) return false;
   return true;
 }
+
+/**
+ * The first backslash in a range of a body, for label values. Values are
+ * asked for in body order, so a forward query reuses the last search and the
+ * native search runs once per backslash, not once per value (a body with one
+ * backslash at its end would otherwise be searched to the end for every
+ * value: quadratic). A query behind the last one (a label set read again)
+ * scans only its own range.
+ */
+export class BackslashCursor {
+  /** The first backslash at or after #from; -1 when there is none; -2 before the first search. */
+  #at = -2;
+  #from = 0;
+
+  constructor(private readonly text: string) {}
+
+  /** Index of the first backslash in [start, end), or -1. */
+  firstIn(start: number, end: number): number {
+    const text = this.text;
+    if (start < this.#from) {
+      for (let i = start; i < end; i++) if (text.charCodeAt(i) === BACKSLASH) return i;
+      return -1;
+    }
+    if (this.#at !== -1 && this.#at < start) this.#at = text.indexOf('\\', start);
+    this.#from = start;
+    return this.#at !== -1 && this.#at < end ? this.#at : -1;
+  }
+}

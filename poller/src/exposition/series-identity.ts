@@ -13,7 +13,6 @@
  * stored. A run that steps back gets a set of its own keys; a name that
  * comes back after other names compares against every key of the body.
  */
-import type { Sample } from './types.js';
 
 const escapeLabelValue = (value: string) => value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 
@@ -23,6 +22,12 @@ export function canonicalSeriesKey(name: string, labels: Readonly<Record<string,
   if (names.length === 0) return name;
   if (names.length > 1) names.sort();
   return `${name}{${names.map((label) => `${label}="${escapeLabelValue(labels[label]!)}"`).join(',')}}`;
+}
+
+/** The body's kept samples so far, whose keys are rebuilt only when the cheap route no longer applies. */
+export interface SeriesKeys {
+  readonly count: number;
+  keyOf(index: number): string;
 }
 
 /** One per body: remembers what it needs of the series seen so far. */
@@ -36,10 +41,9 @@ export class SeriesIdentity {
 
   /**
    * True when the series is new. `key` is its canonical text; `samples` are
-   * the body's samples before this one, from which keys are rebuilt only
-   * when the cheap route no longer applies.
+   * the body's samples kept before this one.
    */
-  admit(name: string, key: string, samples: readonly Sample[]): boolean {
+  admit(name: string, key: string, samples: SeriesKeys): boolean {
     if (this.#allKeys !== null) return addNew(this.#allKeys, key);
     if (name !== this.#runName) {
       if (this.#names.has(name)) {
@@ -48,7 +52,7 @@ export class SeriesIdentity {
       }
       this.#names.add(name);
       this.#runName = name;
-      this.#runStart = samples.length;
+      this.#runStart = samples.count;
       this.#runKey = key;
       this.#runKeys = null;
       return true;
@@ -63,9 +67,9 @@ export class SeriesIdentity {
   }
 }
 
-function keysOf(samples: readonly Sample[], from: number): Set<string> {
+function keysOf(samples: SeriesKeys, from: number): Set<string> {
   const keys = new Set<string>();
-  for (let i = from; i < samples.length; i++) keys.add(canonicalSeriesKey(samples[i]!.name, samples[i]!.labels));
+  for (let i = from; i < samples.count; i++) keys.add(samples.keyOf(i));
   return keys;
 }
 

@@ -1,5 +1,6 @@
 /** The parsed form of a Prometheus text exposition (format 0.0.4). */
 import { ErrorCode, MonitorError } from '@chroma-monitor/shared';
+import type { ParsedBody } from './parsed-body.js';
 
 /** One sample line: metric name, labels, value, optional timestamp. */
 export interface Sample {
@@ -30,6 +31,9 @@ export interface ParseOptions {
 export type ParseOutcome =
   | { ok: true; samples: Sample[]; types: Map<string, MetricType>; duplicateSamples: number }
   | { ok: false; error: ExpositionError };
+
+/** A checked body kept as offsets (labels built on demand), or the error that failed it. */
+export type ScanOutcome = { ok: true; body: ParsedBody } | { ok: false; error: ExpositionError };
 
 /** Longest snippet of the offending line quoted in an error. */
 const SNIPPET_LENGTH = 80;

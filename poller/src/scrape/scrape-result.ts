@@ -1,9 +1,13 @@
-/** The outcome of one scrape: samples, or an error with a stable code. Never an exception. */
+/**
+ * The outcome of one scrape: the checked body (its samples' labels are built
+ * when read: `body.samplesNamed`, `body.samples()`), or an error with a
+ * stable code. Never an exception.
+ */
 import type { ErrorCode } from '@chroma-monitor/shared';
-import type { Sample } from '../exposition/index.js';
+import type { ParsedBody } from '../exposition/index.js';
 
 export type ScrapeResult =
-  | { ok: true; samples: Sample[]; durationMs: number; bytes: number; scrapedAt: number }
+  | { ok: true; body: ParsedBody; durationMs: number; bytes: number; scrapedAt: number }
   | { ok: false; error: { code: ErrorCode; message: string }; durationMs: number; scrapedAt: number };
 
 export interface ScrapeOptions {

@@ -14,8 +14,8 @@
  */
 import got, { type RequestError } from 'got';
 import { cutText, ErrorCode, formatDuration, Redactor, type Clock } from '@chroma-monitor/shared';
-import { parseExposition } from '../exposition/index.js';
-import { labelLimitProblem } from './label-limits.js';
+import { scanExposition, type ParsedBody } from '../exposition/index.js';
+import { labelLimitProblem, MAX_LABEL_VALUE_LENGTH } from './label-limits.js';
 import type { ScrapeOptions, ScrapeResult, ScrapeTargetSpec } from './scrape-result.js';
 
 const ACCEPT = 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
@@ -89,20 +89,26 @@ function redactorFor(target: ScrapeTargetSpec): Redactor {
   return redactor;
 }
 
+/**
+ * got with every option that is the same for all scrapes set once: got
+ * normalises and merges the options of each request into a copy of its
+ * defaults, so what is fixed here is not merged again on every scrape.
+ */
+const scrapeClient = got.extend({
+  retry: { limit: 0 },
+  followRedirect: false,
+  throwHttpErrors: false,
+  decompress: true,
+  headers: { accept: ACCEPT, 'accept-encoding': 'gzip', 'user-agent': DEFAULT_USER_AGENT },
+});
+
 async function fetchBody(target: ScrapeTargetSpec, options: ScrapeOptions): Promise<Buffer> {
   const authorization = authorizationOf(target);
-  const stream = got.stream(target.url, {
-    retry: { limit: 0 },
-    followRedirect: false,
-    throwHttpErrors: false,
-    decompress: true,
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const headers = userAgent === DEFAULT_USER_AGENT && !authorization ? undefined : { 'user-agent': userAgent, ...(authorization ? { authorization } : {}) };
+  const stream = scrapeClient.stream(target.url, {
     timeout: { request: options.timeoutMs },
-    headers: {
-      accept: ACCEPT,
-      'accept-encoding': 'gzip',
-      'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
-      ...(authorization ? { authorization } : {}),
-    },
+    ...(headers ? { headers } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   return new Promise<Buffer>((resolve, reject) => {
@@ -136,6 +142,23 @@ async function fetchBody(target: ScrapeTargetSpec, options: ScrapeOptions): Prom
   });
 }
 
+/**
+ * The parse step of a scrape: the body checked in full and kept as offsets,
+ * or why the scrape fails (not the text format, over the sample limit, a
+ * label value over its limit). Label objects are built here only when some
+ * value may be over the limit, to name it.
+ */
+export function readScrapeBody(bytes: Uint8Array, sampleLimit: number): { ok: true; body: ParsedBody } | { ok: false; code: ErrorCode; message: string } {
+  const outcome = scanExposition(bytes, { sampleLimit });
+  if (!outcome.ok) return { ok: false, code: outcome.error.code, message: outcome.error.message };
+  const body = outcome.body;
+  if (body.longestLabelValue > MAX_LABEL_VALUE_LENGTH) {
+    const labelProblem = labelLimitProblem(body.samples());
+    if (labelProblem) return { ok: false, code: ErrorCode.ScrapeLabelLimit, message: labelProblem };
+  }
+  return { ok: true, body };
+}
+
 /** Scrapes one target. Never rejects; error messages are short, stable and free of the target's secrets. */
 export async function scrapeTarget(target: ScrapeTargetSpec, options: ScrapeOptions, clock: Clock): Promise<ScrapeResult> {
   const scrapedAt = clock.now();
@@ -148,11 +171,9 @@ export async function scrapeTarget(target: ScrapeTargetSpec, options: ScrapeOpti
   });
   try {
     const body = await fetchBody(target, options);
-    const outcome = parseExposition(body, { sampleLimit: options.sampleLimit });
-    if (!outcome.ok) return failed(outcome.error.code, outcome.error.message);
-    const labelProblem = labelLimitProblem(outcome.samples);
-    if (labelProblem) return failed(ErrorCode.ScrapeLabelLimit, labelProblem);
-    return { ok: true, samples: outcome.samples, durationMs: performance.now() - started, bytes: body.length, scrapedAt };
+    const read = readScrapeBody(body, options.sampleLimit);
+    if (!read.ok) return failed(read.code, read.message);
+    return { ok: true, body: read.body, durationMs: performance.now() - started, bytes: body.length, scrapedAt };
   } catch (error) {
     const failure = classify(error, options);
     return failed(failure.code, failure.message);

@@ -1,0 +1,134 @@
+/**
+ * A parsed body kept as offsets into its text: each sample's name (one
+ * string per run of lines with that name), value, timestamp and where its
+ * label set is written. Label objects are built only for the samples that
+ * are read (`samplesNamed`, `sample`, `samples`): the poller reads about ten
+ * series of a node_exporter body's ~930, so the other ~920 label objects and
+ * their value strings are never allocated.
+ *
+ * The body was checked in full when it was scanned (scanExposition): building
+ * the labels of a sample later re-reads text already known to be valid.
+ */
+import { NO_LABELS, parseLabels, type LabelScan } from './label-set.js';
+import { BackslashCursor } from './scan.js';
+import type { MetricType, Sample } from './types.js';
+
+/** Reads a label set that is known to be valid; one per body, its name cache reused across samples. */
+class LabelReader implements LabelScan {
+  labels = NO_LABELS as Record<string, string>;
+  canonical = true;
+  problem: string | null = null;
+  readonly labelNames: string[] = [];
+  readonly #backslashes: BackslashCursor;
+  constructor(text: string) {
+    this.#backslashes = new BackslashCursor(text);
+  }
+  backslashIn(start: number, end: number): number {
+    return this.#backslashes.firstIn(start, end);
+  }
+}
+
+/** What the scanner hands over; the columns are indexed by sample position in body order. */
+export interface BodyColumns {
+  text: string;
+  names: string[];
+  /** Index of the sample's `{`, or -1 when it has no label set. */
+  opens: number[];
+  /** Index of the end of the sample's line (bounds the label set). */
+  lineEnds: number[];
+  values: number[];
+  /** Null when no sample of the body has a timestamp; else NaN for those without. */
+  timestamps: number[] | null;
+  /** Start index (into the columns) of each run of consecutive samples sharing one name string. */
+  runStarts: number[];
+  /** TYPE lines in body order, as [name, type] pairs flattened. */
+  typeLines: Array<string | MetricType>;
+  /** Label objects already built while scanning (a set written out of order), by sample index. */
+  built: Map<number, Record<string, string>>;
+  duplicateSamples: number;
+  longestLabelValue: number;
+}
+
+export class ParsedBody {
+  readonly #c: BodyColumns;
+  readonly #reader: LabelReader;
+  #types: Map<string, MetricType> | null = null;
+  #labelSetsBuilt = 0;
+
+  constructor(columns: BodyColumns) {
+    this.#c = columns;
+    this.#reader = new LabelReader(columns.text);
+  }
+
+  /** Samples kept (a series written twice is kept once). */
+  get size(): number {
+    return this.#c.names.length;
+  }
+
+  /** Samples of a series already seen in the body, dropped (Prometheus keeps the first). */
+  get duplicateSamples(): number {
+    return this.#c.duplicateSamples;
+  }
+
+  /**
+   * Longest label value as written (escapes count two characters), in UTF-16
+   * units: an upper bound of every value's length, so a body whose bound is
+   * within a limit needs no label object built to check it.
+   */
+  get longestLabelValue(): number {
+    return this.#c.longestLabelValue;
+  }
+
+  /** Label sets built from the text so far: what reading the body cost beyond the scan (tests count it). */
+  get labelSetsBuilt(): number {
+    return this.#labelSetsBuilt;
+  }
+
+  /** Family name → its declared type (the last TYPE line for it), built on first use. */
+  get types(): Map<string, MetricType> {
+    if (this.#types === null) {
+      const lines = this.#c.typeLines;
+      this.#types = new Map();
+      for (let i = 0; i < lines.length; i += 2) this.#types.set(lines[i]!, lines[i + 1] as MetricType);
+    }
+    return this.#types;
+  }
+
+  /** The sample at `index` (0 ≤ index < size), its labels built now. */
+  sample(index: number): Sample {
+    const c = this.#c;
+    const stamp = c.timestamps === null ? Number.NaN : c.timestamps[index]!;
+    return { name: c.names[index]!, labels: this.#labelsAt(index), value: c.values[index]!, timestampMs: Number.isNaN(stamp) ? null : stamp };
+  }
+
+  /** Every sample in body order (builds every label set: for tools and tests, not the scrape path). */
+  samples(): Sample[] {
+    const all: Sample[] = new Array(this.size);
+    for (let i = 0; i < all.length; i++) all[i] = this.sample(i);
+    return all;
+  }
+
+  /** The samples named `name`, in body order; only their label sets are built. */
+  samplesNamed(name: string): Sample[] {
+    const c = this.#c;
+    const runs = c.runStarts;
+    const found: Sample[] = [];
+    for (let r = 0; r < runs.length; r++) {
+      if (c.names[runs[r]!] !== name) continue;
+      const stop = r + 1 < runs.length ? runs[r + 1]! : c.names.length;
+      for (let i = runs[r]!; i < stop; i++) found.push(this.sample(i));
+    }
+    return found;
+  }
+
+  #labelsAt(index: number): Record<string, string> {
+    const c = this.#c;
+    const open = c.opens[index]!;
+    if (open === -1) return NO_LABELS as Record<string, string>;
+    this.#labelSetsBuilt++;
+    const built = c.built.get(index);
+    if (built !== undefined) return built;
+    parseLabels(c.text, open, c.lineEnds[index]!, this.#reader);
+    return this.#reader.labels;
+  }
+}

@@ -38,6 +38,9 @@ export async function profileInProcess(fn) {
   }
 }
 
+/** A script's URL without the machine's path: `node_modules/got/…`, `poller/dist/…`, `node:…`. */
+const shortUrl = (url) => url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'node_modules/').replace(/^.*\/((poller|exporter|shared)\/dist|bench)\//, '$1/');
+
 const isScript = (url) => url !== '' && !url.startsWith('node:');
 
 /**
@@ -51,6 +54,7 @@ const isScript = (url) => url !== '' && !url.startsWith('node:');
 export function selfTimeByPart(profile, parts) {
   const byPart = new Map(parts.map((p) => [p.name, 0]));
   const byFunction = new Map();
+  const otherScripts = new Map();
   let total = 0;
   // timeDeltas[i] is the time before sample i; charge it to the node sampled.
   const timeOf = new Map();
@@ -76,13 +80,19 @@ export function selfTimeByPart(profile, parts) {
     if (!us || functionName === '(idle)') continue;
     total += us;
     const frame = attributed(node);
+    // The in-process profiler's own work (Profiler.stop building the profile) is not the program's.
+    if (frame.url.endsWith('/bench/cpu-profile.js')) {
+      total -= us;
+      continue;
+    }
     const part = parts.find((p) => p.test(frame.url, frame.functionName))?.name ?? 'other';
+    if (part === 'other') otherScripts.set(shortUrl(frame.url) || frame.functionName, (otherScripts.get(shortUrl(frame.url) || frame.functionName) ?? 0) + us);
     byPart.set(part, (byPart.get(part) ?? 0) + us);
-    const key = `${functionName || '(anonymous)'} ${url ? `(${url.replace(/^.*\/(node_modules|dist)\//, '$1/').replace(/^file:\/\//, '')})` : ''}`.trim();
+    const key = `${functionName || '(anonymous)'} ${url ? `(${shortUrl(url)})` : ''}`.trim();
     byFunction.set(key, (byFunction.get(key) ?? 0) + us);
   }
   const shares = (map) => [...map].map(([name, us]) => ({ name, share: total ? us / total : 0 })).filter((x) => x.share > 0).sort((a, b) => b.share - a.share);
-  return { parts: shares(byPart), functions: shares(byFunction), busySeconds: total / 1e6 };
+  return { parts: shares(byPart), functions: shares(byFunction), otherScripts: shares(otherScripts), busySeconds: total / 1e6 };
 }
 
 /** Markdown: the parts' shares, then the top functions by self time. */
@@ -92,6 +102,7 @@ export function profileMarkdown(summary, { topFunctions = 8 } = {}) {
     table(['part', 'self time'], summary.parts.map((p) => [p.name, pct(p.share)])),
     '',
     `Top functions by self time: ${summary.functions.slice(0, topFunctions).map((f) => `\`${f.name}\` ${pct(f.share)}`).join(', ')}.`,
+    ...(summary.otherScripts.length ? ['', `"other" is mostly: ${summary.otherScripts.slice(0, 5).map((f) => `\`${f.name}\` ${pct(f.share)}`).join(', ')}.`] : []),
   ].join('\n');
 }
 

@@ -84,7 +84,7 @@ async function steadyRss(pid, seconds) {
 export async function run({ quick }) {
   const firstRounds = quick ? 1 : 2;
   const secondStarts = quick ? 1 : 3;
-  const settleSeconds = quick ? 12 : 30;
+  const settleSeconds = quick ? 9 : 30;
   const flags = npmStartNodeFlags();
   const probe = memoryProbe();
   const farm = await start(process.execPath, [here('./capacity-farm-server.js'), '1', '1'], /ports \[.*\]/);

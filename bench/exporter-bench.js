@@ -15,7 +15,7 @@ const sidecar = (flags, extra) => (port) => [...flags, here('../exporter/dist/cl
 
 export async function run({ quick }) {
   const rounds = quick ? 2 : 3;
-  const windowMs = quick ? 8_000 : 30_000;
+  const windowMs = quick ? 6_000 : 30_000;
   const deployFlags = sidecarNodeFlags();
   const dir = mkdtempSync(join(tmpdir(), 'chroma-bench-exporter-'));
   mkdirSync(join(dir, 'profile'));

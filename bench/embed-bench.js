@@ -26,7 +26,9 @@ export async function run({ quick }) {
   const added = steps.map((_, i) => medianAt('with', i) - medianAt('without', i));
   const idleAdded = added[0];
   const loadedAdded = added.at(-1);
-  const met = idleAdded <= GOAL_MB && loadedAdded <= GOAL_MB;
+  // The goal names no scrape count: the most it adds at any point of the series counts.
+  const mostAdded = Math.max(...added);
+  const met = mostAdded <= GOAL_MB;
   const last = (mode) => runs[mode].at(-1).loaded;
   const breakdown = breakdownTable([['with the exporter', last('with')], ['without', last('without')]], { diff: true });
   return {
@@ -47,12 +49,12 @@ export async function run({ quick }) {
     goals: [{
       id: 2,
       goal: `Embedding the exporter adds ≤ ${GOAL_MB} MB to a Node service (the same service without it)`,
-      figure: `+${idleAdded.toFixed(1)} MB idle, +${loadedAdded.toFixed(1)} MB after ${scrapes.toLocaleString('en')} scrapes`,
+      figure: `+${idleAdded.toFixed(1)} MB idle, +${loadedAdded.toFixed(1)} MB after ${scrapes.toLocaleString('en')} scrapes, at most +${mostAdded.toFixed(1)} MB (after ${steps[added.indexOf(mostAdded)].toLocaleString('en')})`,
       peer: `the service without it: ${medianAt('without', 0).toFixed(1)} MB idle, ${medianAt('without', steps.length - 1).toFixed(1)} MB after`,
       ratio: `${(medianAt('with', 0) / medianAt('without', 0)).toFixed(2)}× idle, ${(medianAt('with', steps.length - 1) / medianAt('without', steps.length - 1)).toFixed(2)}× after`,
       rounds: `${rounds} round(s) of ${scrapes.toLocaleString('en')} scrapes`,
       met,
-      profile: `After the scrapes (last round), with minus without:\n\n${breakdown}`,
+      profile: `The difference moves with each process's V8 heap sizing (rows of the table in “Embedding the exporter”). After the scrapes (last round), with minus without:\n\n${breakdown}`,
       section: 'Embedding the exporter',
     }],
   };

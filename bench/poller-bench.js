@@ -23,9 +23,12 @@ function which(binary) {
 
 /**
  * CPU per scraped sample over `windowMs` after `warmupMs`. `counters` reads the scraper's own count of
- * what it did (cycles, skipped, rows for the poller; scrapes for Prometheus) at both ends of the window.
+ * what it did (cycles, skipped, rows for the poller; scrapes for Prometheus) when it has just started and
+ * at both ends of the window; `scrapesIn(delta)` turns the window's counts into the scrapes it did, so a
+ * skipped cycle or a late scrape is not counted as samples scraped.
  */
-async function cpuPerSample(child, targets, samplesPerBody, warmupMs, windowMs, counters) {
+async function cpuPerSample(child, samplesPerBody, warmupMs, windowMs, counters, scrapesIn) {
+  const atStart = await counters();
   await sleep(warmupMs);
   const before = cpuSeconds(child.pid);
   const countersBefore = await counters();
@@ -34,9 +37,10 @@ async function cpuPerSample(child, targets, samplesPerBody, warmupMs, windowMs, 
   const cpu = cpuSeconds(child.pid) - before;
   const seconds = (performance.now() - startedAt) / 1000;
   const countersAfter = await counters();
-  const scraped = targets * samplesPerBody * seconds; // one scrape per target per second
   const delta = Object.fromEntries(Object.keys(countersAfter).map((k) => [k, countersAfter[k] - countersBefore[k]]));
-  return { usPerSample: (cpu / scraped) * 1e6, cores: cpu / seconds, rss: rssMb(child.pid), seconds, delta, totals: countersAfter };
+  const sinceStart = Object.fromEntries(Object.keys(countersAfter).map((k) => [k, countersAfter[k] - atStart[k]]));
+  const scrapes = scrapesIn(delta);
+  return { usPerSample: (cpu / (scrapes * samplesPerBody)) * 1e6, cores: cpu / seconds, rss: rssMb(child.pid), seconds, scrapes, delta, sinceStart, totals: countersAfter };
 }
 
 /** Rows in the history table and the scheduler's counters, read from the bench database and /status. */
@@ -93,7 +97,8 @@ export async function run({ quick }) {
     for (let round = 0; round < rounds; round++) {
       const poller = await startPoller();
       try {
-        ours.push(await cpuPerSample(poller, targets, samplesPerBody, warmupMs, windowMs, counters));
+        // Every cycle scrapes every target.
+        ours.push(await cpuPerSample(poller, samplesPerBody, warmupMs, windowMs, counters, (d) => d.cycles * targets));
       } finally {
         await stop(poller);
       }
@@ -101,7 +106,7 @@ export async function run({ quick }) {
         const promPort = await freePort();
         const prometheus = await start(prometheusBinary, [`--config.file=${promConfig}`, `--storage.tsdb.path=${join(dir, `tsdb-${round}`)}`, `--web.listen-address=127.0.0.1:${promPort}`], /Server is ready to receive web requests/);
         try {
-          theirs.push(await cpuPerSample(prometheus, targets, samplesPerBody, warmupMs, windowMs, prometheusCounters(`http://127.0.0.1:${promPort}`)));
+          theirs.push(await cpuPerSample(prometheus, samplesPerBody, warmupMs, windowMs, prometheusCounters(`http://127.0.0.1:${promPort}`), (d) => d.scrapes));
         } finally {
           await stop(prometheus);
         }
@@ -132,17 +137,17 @@ export async function run({ quick }) {
   const due = ours.map((r) => Math.floor(r.seconds)); // ticks due at 1 s
   // Since the poller started: the cycle in progress when counted may have no rows yet (the writer flushes
   // at the end of each cycle), so rows ÷ scrapes lies between rows ÷ (targets × cycles) and rows ÷ (targets × (cycles − 1)).
-  const rowsLow = ours.map((r) => r.totals.rows / (targets * r.totals.cycles));
-  const rowsPerScrape = ours.map((r) => r.totals.rows / (targets * (r.totals.cycles - 1)));
+  const rowsLow = ours.map((r) => r.sinceStart.rows / (targets * r.totals.cycles));
+  const rowsPerScrape = ours.map((r) => r.sinceStart.rows / (targets * (r.totals.cycles - 1)));
   const skipped = ours.reduce((a, r) => a + r.delta.skipped, 0);
-  const promDone = theirs.map((r) => r.delta.scrapes / (targets * r.seconds));
+  const promDone = theirs.map((r) => r.scrapes / (targets * r.seconds));
   const met9 = skipped === 0 && rowsPerScrape.every((x) => x >= 0.98);
   const shares = profile.parts.map((p) => `${p.name} ${(p.share * 100).toFixed(0)} %`).join(', ');
 
   return {
     title: 'Poller CPU per scraped sample',
     markdown: [
-      `${targets} local targets each serving the node_exporter fixture plus the exporter's resource gauges (${samplesPerBody} samples), scraped every 1 s; CPU of the scraper process (/proc/<pid>/stat) over ${windowMs / 1000} s after a ${warmupMs / 1000} s warm-up, ${rounds} round(s); the poller started as \`npm start\` starts it (\`node ${flags.join(' ')}\`), storing a history row per scrape in PostgreSQL. Samples counted as targets × ${samplesPerBody} × seconds (one scrape per target per second).`,
+      `${targets} local targets each serving the node_exporter fixture plus the exporter's resource gauges (${samplesPerBody} samples), scraped every 1 s; CPU of the scraper process (/proc/<pid>/stat) over ${windowMs / 1000} s after a ${warmupMs / 1000} s warm-up, ${rounds} round(s); the poller started as \`npm start\` starts it (\`node ${flags.join(' ')}\`), storing a history row per scrape in PostgreSQL. Samples counted as the scrapes each scraper did in the window × ${samplesPerBody}: the poller's cycles started × targets, Prometheus's \`up\` samples (±1 cycle or scrape per target at the window's edges); a skipped cycle is not counted as scraped.`,
       '',
       table(['scraper', 'CPU µs per sample', 'cores used', 'RSS MB', 'ratio'], rows),
       '',

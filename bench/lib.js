@@ -1,5 +1,6 @@
 // Shared helpers for the benchmarks: process CPU and RSS from /proc, rounds, medians, tables.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -98,4 +99,34 @@ export async function createBenchDatabase() {
   const url = new URL(server);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => admin(`DROP DATABASE ${name} WITH (FORCE)`) };
+}
+
+/** CPU seconds of all a process's live threads from /proc/<pid>/task/<tid>/schedstat (ns resolution, unlike the 10 ms ticks of cpuSeconds). */
+export function cpuSecondsPrecise(pid) {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // the thread exited between the listing and the read: its time is gone with it
+    }
+  }
+  return ns / 1e9;
+}
+
+const repoFile = (path) => readFileSync(fileURLToPath(new URL(`../${path}`, import.meta.url)), 'utf8');
+
+/** The node flags `npm start` runs the poller with (package.json's start script, e.g. ['--liftoff-only']). */
+export function npmStartNodeFlags() {
+  const start = JSON.parse(repoFile('package.json')).scripts.start;
+  const match = /^node((?:\s+--\S+)*)\s+poller\/dist\/cli\.js\b/.exec(start);
+  if (!match) throw new Error(`package.json's start script is not "node [flags] poller/dist/cli.js …": ${start}`);
+  return match[1].trim().split(/\s+/).filter(Boolean);
+}
+
+/** The node flags deploy/with-exporter.sh starts the sidecar with (e.g. ['--max-semi-space-size=1', '--max-old-space-size=32']). */
+export function sidecarNodeFlags() {
+  const match = /^\s*node((?:\s+--\S+)*)\s+\S*exporter\/dist\/cli\.js\b/m.exec(repoFile('deploy/with-exporter.sh'));
+  if (!match) throw new Error('deploy/with-exporter.sh does not start "node [flags] …exporter/dist/cli.js"');
+  return match[1].trim().split(/\s+/).filter(Boolean);
 }

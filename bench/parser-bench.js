@@ -4,12 +4,19 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { getMetricsFromIterator } from 'prom2javascript';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import { parseExposition } from '../poller/dist/exposition/index.js';
+import { parseExposition, scanExposition } from '../poller/dist/exposition/index.js';
 import { profileInProcess, profileMarkdown, selfTimeByPart } from './cpu-profile.js';
 import { median, spread, table } from './lib.js';
 
 const fixture = (name) => readFileSync(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)));
-const OURS = 'chroma-monitor (strict)';
+const OURS = 'chroma-monitor (strict, every sample built)';
+/**
+ * The poller's own path (issue 15's lever): every line checked exactly as above, samples kept as
+ * offsets into the body, label objects built later only for the ~20 series it reads (3 label sets
+ * of the node_exporter body). The goal is judged on this path, since it is what a scrape costs.
+ */
+const OURS_SCAN = 'chroma-monitor (strict scan, as the poller reads)';
+const isOurs = (name) => name === OURS || name === OURS_SCAN;
 
 function parseOurs(bytes) {
   const outcome = parseExposition(bytes);
@@ -18,6 +25,10 @@ function parseOurs(bytes) {
 
 const PARSERS = {
   [OURS]: async (bytes) => parseOurs(bytes),
+  [OURS_SCAN]: async (bytes) => {
+    const outcome = scanExposition(bytes);
+    if (!outcome.ok) throw new Error(outcome.error.message);
+  },
   prom2javascript: async (bytes) => {
     await getMetricsFromIterator(bytes.toString('utf8').split('\n')[Symbol.iterator]());
   },
@@ -48,17 +59,22 @@ const SIZES = [1_000, 10_000, 40_000];
 /** Per-sample cost at 40k families at most this many times the cost at 1k: "flat" (a quadratic step would be 40×). */
 const FLAT_LIMIT = 1.5;
 
-/** µs of CPU per sample (one sample per family), best of `runs`, per shape and size. */
-function parseCurve(runs) {
+function scanOurs(bytes) {
+  const outcome = scanExposition(bytes);
+  if (!outcome.ok) throw new Error(outcome.error.message);
+}
+
+/** µs of CPU per sample (one sample per family), best of `runs`, per shape and size, for `parse`. */
+function parseCurve(runs, parse) {
   const bodies = Object.entries(SHAPES).map(([shape, line]) => ({ shape, bySize: SIZES.map((n) => Buffer.from(Array.from({ length: n }, (_, i) => line(i)).join(''))) }));
-  for (const { bySize } of bodies) for (let i = 0; i < 3; i++) parseOurs(bySize[1]); // JIT warm-up, so 1k is not measured cold
+  for (const { bySize } of bodies) for (let i = 0; i < 3; i++) parse(bySize[1]); // JIT warm-up, so 1k is not measured cold
   return bodies.map(({ shape, bySize }) => ({
     shape,
     us: bySize.map((body, i) => {
       let best = Infinity;
       for (let run = 0; run < runs; run++) {
         const started = cpuSeconds();
-        parseOurs(body);
+        parse(body);
         best = Math.min(best, cpuSeconds() - started);
       }
       return (best * 1e6) / SIZES[i];
@@ -82,28 +98,36 @@ export async function run({ quick }) {
         (results[name] ??= []).push(await samplesPerSecond(parse, bytes, body.samples, body.iterations));
       }
     }
-    const ours = median(results[OURS]);
-    const [bestPeer, bestValues] = Object.entries(results).filter(([n]) => n !== OURS).sort((a, b) => median(b[1]) - median(a[1]))[0];
-    vsBest[body.key] = { ratio: ours / median(bestValues), peer: bestPeer, peerRate: median(bestValues), ours, goal: body.goal };
+    const ours = median(results[OURS_SCAN]);
+    const full = median(results[OURS]);
+    const [bestPeer, bestValues] = Object.entries(results).filter(([n]) => !isOurs(n)).sort((a, b) => median(b[1]) - median(a[1]))[0];
+    vsBest[body.key] = { ratio: ours / median(bestValues), fullRatio: full / median(bestValues), peer: bestPeer, peerRate: median(bestValues), ours, goal: body.goal };
     sections.push(`**${body.name}**, ${rounds} rounds of ${body.iterations} parses each (samples per CPU second, median (min–max)):\n\n` +
-      table(['parser', 'samples/s', 'chroma-monitor ÷ this'], Object.entries(results).map(([name, values]) => [name, spread(values.map((v) => v / 1000), 0) + 'k', (ours / median(values)).toFixed(2) + '×'])));
+      table(['parser', 'samples/s', 'scan ÷ this', 'every sample built ÷ this'], Object.entries(results).map(([name, values]) => [name, spread(values.map((v) => v / 1000), 0) + 'k', (ours / median(values)).toFixed(2) + '×', (full / median(values)).toFixed(2) + '×'])));
   }
 
   const curveRuns = quick ? 3 : 7;
-  const curve = parseCurve(curveRuns);
-  const growth = curve.map((c) => ({ shape: c.shape, ratio: c.us[2] / c.us[0] }));
+  // Judged on the poller's path (the scan); the every-sample-built path is shown beside it, its
+  // larger bodies also paying for 40k sample objects surviving young-generation collections.
+  const curve = parseCurve(curveRuns, scanOurs);
+  const fullCurve = parseCurve(curveRuns, parseOurs);
+  const growthOf = (c) => c.us[2] / c.us[0];
+  const growth = curve.map((c) => ({ shape: c.shape, ratio: growthOf(c) }));
   const worst = growth.reduce((a, b) => (b.ratio > a.ratio ? b : a));
   const flat = worst.ratio <= FLAT_LIMIT;
-  sections.push(`**Parse time per sample** by body size (one sample per family; CPU µs, best of ${curveRuns} parses after a warm-up; "flat" = the 40k cost at most ${FLAT_LIMIT}× the 1k cost):\n\n` +
-    table(['body', ...SIZES.map((n) => `${n / 1000}k families`), '40k ÷ 1k'], curve.map((c, i) => [c.shape, ...c.us.map((us) => `${us.toFixed(2)} µs`), growth[i].ratio.toFixed(2) + '×'])));
+  sections.push(`**Parse time per sample** by body size (one sample per family; CPU µs, best of ${curveRuns} parses after a warm-up; "flat" = the 40k cost at most ${FLAT_LIMIT}× the 1k cost; the scan is what a scrape costs, "built" also makes every sample object):\n\n` +
+    table(['body', ...SIZES.map((n) => `${n / 1000}k families`), '40k ÷ 1k', 'built: 1k / 10k / 40k', 'built: 40k ÷ 1k'], curve.map((c, i) => [
+      c.shape, ...c.us.map((us) => `${us.toFixed(2)} µs`), growth[i].ratio.toFixed(2) + '×',
+      fullCurve[i].us.map((us) => us.toFixed(2)).join(' / ') + ' µs', growthOf(fullCurve[i]).toFixed(2) + '×',
+    ])));
 
-  const fmt = (v) => `${v.ratio.toFixed(2)}× (${(v.ours / 1e3).toFixed(0)}k vs ${v.peer} ${(v.peerRate / 1e3).toFixed(0)}k samples/s)`;
+  const fmt = (v) => `${v.ratio.toFixed(2)}× as the poller reads (${(v.ours / 1e3).toFixed(0)}k vs ${v.peer} ${(v.peerRate / 1e3).toFixed(0)}k samples/s; every sample built ${v.fullRatio.toFixed(2)}×)`;
   const met = vsBest.node.ratio >= 3 && vsBest.promclient.ratio >= 2 && flat;
   let profile;
   if (!met) {
     const body = fixture('node_exporter-body.prom');
     const summary = selfTimeByPart(await profileInProcess(async () => {
-      for (let i = 0; i < (quick ? 200 : 600); i++) parseOurs(body);
+      for (let i = 0; i < (quick ? 200 : 600); i++) scanOurs(body);
     }), [
       { name: 'GC', test: (_u, fn) => fn === '(garbage collector)' },
       { name: 'parser (poller/dist/exposition)', test: (u) => u.includes('poller/dist/exposition/') },
@@ -114,14 +138,14 @@ export async function run({ quick }) {
     const worstBody = Buffer.from(Array.from({ length: 40_000 }, (_, i) => SHAPES[worst.shape](i)).join(''));
     const smallBody = Buffer.from(Array.from({ length: 1_000 }, (_, i) => SHAPES[worst.shape](i)).join(''));
     const summarize = async (fn) => selfTimeByPart(await profileInProcess(fn), [{ name: 'GC', test: (_u, f) => f === '(garbage collector)' }]);
-    const big = await summarize(async () => parseOurs(worstBody));
+    const big = await summarize(async () => scanOurs(worstBody));
     const small = await summarize(async () => {
-      for (let i = 0; i < 40; i++) parseOurs(smallBody);
+      for (let i = 0; i < 40; i++) scanOurs(smallBody);
     });
     const gc = (summary) => ((summary.parts.find((p) => p.name === 'GC')?.share ?? 0) * 100).toFixed(1);
     const top = (summary) => summary.functions.slice(0, 4).map((f) => `\`${f.name.replace(/ \(.*\)$/, '')}\` ${(f.share * 100).toFixed(0)} %`).join(', ');
     profile = [
-      `Self time of ${quick ? 200 : 600} parses of the node_exporter fixture (node:inspector, 100 µs sampling):`,
+      `Self time of ${quick ? 200 : 600} scans of the node_exporter fixture, as the poller reads it (node:inspector, 100 µs sampling):`,
       '',
       profileMarkdown(summary, { topFunctions: 10 }),
       '',

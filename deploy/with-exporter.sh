@@ -6,8 +6,8 @@ set -eu
 # The ChromaDB probe asks the ChromaDB in this same container (its API on PORT, 8000 by default) and
 # sizes its persist directory (the disk); EXPORTER_CHROMA_URL overrides the address.
 # A small young generation and a capped old one: V8 otherwise sizes its heap for the scrape's
-# allocation rate and the sidecar settles ~14 MB higher (76 → 62 MB after 10,000 scrapes,
-# bench/analysis.md). Its live heap is ~6 MB, so 32 MB of old space is ample. Not --lite-mode or
+# allocation rate and the sidecar settles ~14 MB higher (76 → 62 MB after 10,000 scrapes;
+# BENCHMARKS.md, "Footprint"). Its live heap is ~6 MB, so 32 MB of old space is ample. Not --lite-mode or
 # --jitless, though they save ~5 MB: they disable WebAssembly, which Node's fetch (undici's HTTP
 # parser) needs, and the ChromaDB probe's first request crashed the sidecar (real-stack suite).
 node --max-semi-space-size=1 --max-old-space-size=32 /opt/chroma-exporter/exporter/dist/cli.js --service "$EXPORTER_SERVICE" \

@@ -162,6 +162,18 @@ export class Monitor {
     metrics.recordTotals({ rowsWritten: health.writtenRows, rowsBuffered: health.bufferedRows, rowsDropped: health.droppedRows, cycleDurationMs: cycle.durationMs, cyclesSkipped: cycle.skippedCycles, notificationsPending: this.#deps.dispatcher.health().pending });
   }
 
+  /** The target's runtime advanced by one scrape, and the scrape counted (leader and standby alike). */
+  #recordScrape(service: string, result: DigestedScrape): TargetRuntime {
+    const previous = this.#runtimes.get(service) ?? newTargetRuntime(service);
+    if (result.ok) {
+      this.#deps.metrics.recordScrape(service, { ok: true, durationMs: result.durationMs, samples: result.samples });
+      return withSuccess(previous, result.scrapedAt, result.derived);
+    }
+    this.#deps.metrics.recordScrape(service, { ok: false, durationMs: result.durationMs, samples: 0, code: result.error.code });
+    // Redacted, then one line and bounded: this is what /status, the page, Slack and the log show.
+    return withFailure(previous, result.scrapedAt, { code: result.error.code, message: boundMessage(escapeControl(this.#deps.redactor.redact(result.error.message))) });
+  }
+
   /**
    * A standby's cycle: the scrape updates what /status and /metrics show; levels are the ones
    * the leader saved. Nothing is evaluated, stored or sent (two scrapers, one history).
@@ -178,11 +190,7 @@ export class Monitor {
     for (const target of config.targets) {
       const result = results.get(target.service);
       if (!result) continue;
-      const previous = this.#runtimes.get(target.service) ?? newTargetRuntime(target.service);
-      let runtime = result.ok
-        ? withSuccess(previous, result.scrapedAt, result.derived)
-        : withFailure(previous, result.scrapedAt, { code: result.error.code, message: boundMessage(escapeControl(this.#deps.redactor.redact(result.error.message))) });
-      metrics.recordScrape(target.service, result.ok ? { ok: true, durationMs: result.durationMs, samples: result.samples } : { ok: false, durationMs: result.durationMs, samples: 0, code: result.error.code });
+      let runtime = this.#recordScrape(target.service, result);
       if (saved) {
         const level = (resource: string): AlertLevel => saved.get(`${target.service}:${resource}`)?.level ?? 'ok';
         runtime = { ...runtime, levels: { memory: level('memory'), cpu: level('cpu'), disk: level('disk'), database: level('database') } };
@@ -198,16 +206,7 @@ export class Monitor {
 
   async #handleTarget(target: TargetConfig, result: DigestedScrape, now: number) {
     const { metrics, config } = this.#deps;
-    const previous = this.#runtimes.get(target.service) ?? newTargetRuntime(target.service);
-    let runtime: TargetRuntime;
-    if (result.ok) {
-      runtime = withSuccess(previous, result.scrapedAt, result.derived);
-      metrics.recordScrape(target.service, { ok: true, durationMs: result.durationMs, samples: result.samples });
-    } else {
-      // Redacted, then one line and bounded: this is what /status, the page, Slack and the log show.
-      runtime = withFailure(previous, result.scrapedAt, { code: result.error.code, message: boundMessage(escapeControl(this.#deps.redactor.redact(result.error.message))) });
-      metrics.recordScrape(target.service, { ok: false, durationMs: result.durationMs, samples: 0, code: result.error.code });
-    }
+    let runtime = this.#recordScrape(target.service, result);
 
     const evaluate = (history: ForecastHistory): Evaluation => evaluateService(
       { service: target.service, now, up: runtime.up, error: runtime.lastError, values: runtime.values, valuesAt: runtime.valuesAt, cpu: result.ok ? runtime.cpu : null, chroma: result.ok ? runtime.chroma : null, postgresUp: result.ok ? runtime.postgresUp : null, database: result.ok ? runtime.database : null },

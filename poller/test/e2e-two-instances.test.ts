@@ -109,6 +109,10 @@ describe('two pollers on one database: one leader, one standby', () => {
     await receiver.waitForRequests(2, 15_000);
     await cycles(3);
     expect(subjects(receiver)).toEqual(['chroma-primary - Memory Critical', 'chroma-primary - Memory Resolved']);
+    // One evaluator: each transition was enqueued once (two evaluators enqueue each twice, and
+    // only delivery timing decides whether Slack then sees the duplicate).
+    const { rows } = await db.query<{ alert_key: string; level: string }>('SELECT alert_key, level FROM alert_outbox ORDER BY id');
+    expect(rows).toEqual([{ alert_key: 'chroma-primary:memory', level: 'critical' }, { alert_key: 'chroma-primary:memory', level: 'ok' }]);
   }, 40_000);
 
   it('history has one row per scrape, not one per instance', async () => {

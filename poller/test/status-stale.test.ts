@@ -11,7 +11,7 @@ const view = (overrides: Partial<ServiceView>): ServiceView => ({
 });
 
 const report = (services: ServiceView[], now: number) => buildStatusReport({
-  now, services, database: null,
+  now, role: { role: 'leader', since: now }, services, database: null,
   store: { ok: true, kind: 'postgres', bufferedRows: 0, droppedRows: 0, lastError: null },
   notifier: { ok: true, destination: 'slack', pending: 0, lastError: null },
   scheduler: { intervalMs: 30_000, cycles: 1, skippedCycles: 0, lastCycleMs: 10, lastCycleLatenessP99Ms: 0 },

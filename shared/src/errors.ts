@@ -22,6 +22,7 @@ export const ErrorCode = {
   ScrapeEmpty: 'SCRAPE_EMPTY',
   StoreUnavailable: 'STORE_UNAVAILABLE',
   StoreQuery: 'STORE_QUERY',
+  StoreInUse: 'STORE_IN_USE',
   NotifyRetryable: 'NOTIFY_RETRYABLE',
   NotifyPermanent: 'NOTIFY_PERMANENT',
   NotifyRateLimited: 'NOTIFY_RATE_LIMITED',

@@ -80,4 +80,5 @@ export const PollerMetric = {
   rowsDroppedTotal: metric('store_rows_dropped_total', 'History rows dropped because the buffer was full (oldest first).'),
   cycleDurationSeconds: metric('poller_cycle_duration_seconds', 'Duration of the last scrape cycle.'),
   cyclesSkippedTotal: metric('poller_cycles_skipped_total', 'Scrape cycles skipped because the previous one was still running.'),
+  leader: metric('chroma_monitor_leader', 'Whether this instance is the leader (1: evaluates alerts, stores history, delivers) or a standby (0: serves read-only).'),
 } as const;

@@ -11,6 +11,7 @@ import type { NotificationDispatcher } from '../notify/index.js';
 import type { PlanCatalog, Point } from '../recommend/index.js';
 import type { ScrapeResult } from '../scrape/index.js';
 import type { DatabaseSample, ServiceSample, Store } from '../store/index.js';
+import type { Role } from '../leader/decide-role.js';
 import type { Logger } from './logger.js';
 import type { PollerMetrics } from './poller-metrics.js';
 import type { DatabaseView, ServiceView } from './status-report.js';
@@ -58,6 +59,13 @@ export class Monitor {
   readonly #dirty = new Set<string>();
   readonly #historyCache = new Map<string, ForecastHistory & { at: number }>();
   #lastPruneAt = 0;
+  /**
+   * Only the leader evaluates, stores history and enqueues; a standby scrapes for /status,
+   * /metrics and the page, and shows the levels the leader saved (README "Two instances").
+   */
+  #role: Role = 'leader';
+  /** Set on becoming leader: the next cycle reloads alert state from the store first. */
+  #reloadPending = false;
 
   constructor(deps: MonitorDeps) {
     this.#deps = deps;
@@ -72,7 +80,11 @@ export class Monitor {
   async loadState(): Promise<void> {
     const now = this.#deps.clock.now();
     try {
-      for (const stored of await this.#deps.store.alertStates.loadAll()) this.#alertStates.set(stored.key, reviveAlertState(stored.state, now));
+      const storedStates = await this.#deps.store.alertStates.loadAll();
+      // What another leader saved replaces what this instance knew (a takeover).
+      this.#alertStates.clear();
+      this.#dirty.clear();
+      for (const stored of storedStates) this.#alertStates.set(stored.key, reviveAlertState(stored.state, now));
     } catch (error) {
       this.#deps.logger.warn(`could not load alert state (starting fresh; it is saved again once the store answers): ${errorMessage(error)}`);
       return;
@@ -103,9 +115,27 @@ export class Monitor {
     return { ok: true, derived, samples: result.body.size, durationMs: result.durationMs, scrapedAt: result.scrapedAt };
   }
 
+  /**
+   * Sets this instance's role (the leadership loop decides it). Becoming leader reloads the
+   * alert state at the start of the next cycle, never in the middle of one.
+   */
+  setRole(role: Role): void {
+    if (role === 'leader' && this.#role !== 'leader') this.#reloadPending = true;
+    this.#role = role;
+  }
+
+  get role(): Role {
+    return this.#role;
+  }
+
   /** Handles one finished cycle. Never throws. */
   async handleCycle(results: ReadonlyMap<string, DigestedScrape>, cycle: { durationMs: number; skippedCycles: number }): Promise<void> {
     const { config, store, metrics } = this.#deps;
+    if (this.#role === 'standby') return this.#handleStandbyCycle(results);
+    if (this.#reloadPending) {
+      this.#reloadPending = false;
+      await this.loadState();
+    }
     const now = this.#deps.clock.now();
     const samples: ServiceSample[] = [];
     const databaseSamples: DatabaseSample[] = [];
@@ -132,18 +162,51 @@ export class Monitor {
     metrics.recordTotals({ rowsWritten: health.writtenRows, rowsBuffered: health.bufferedRows, rowsDropped: health.droppedRows, cycleDurationMs: cycle.durationMs, cyclesSkipped: cycle.skippedCycles, notificationsPending: this.#deps.dispatcher.health().pending });
   }
 
+  /** The target's runtime advanced by one scrape, and the scrape counted (leader and standby alike). */
+  #recordScrape(service: string, result: DigestedScrape): TargetRuntime {
+    const previous = this.#runtimes.get(service) ?? newTargetRuntime(service);
+    if (result.ok) {
+      this.#deps.metrics.recordScrape(service, { ok: true, durationMs: result.durationMs, samples: result.samples });
+      return withSuccess(previous, result.scrapedAt, result.derived);
+    }
+    this.#deps.metrics.recordScrape(service, { ok: false, durationMs: result.durationMs, samples: 0, code: result.error.code });
+    // Redacted, then one line and bounded: this is what /status, the page, Slack and the log show.
+    return withFailure(previous, result.scrapedAt, { code: result.error.code, message: boundMessage(escapeControl(this.#deps.redactor.redact(result.error.message))) });
+  }
+
+  /**
+   * A standby's cycle: the scrape updates what /status and /metrics show; levels are the ones
+   * the leader saved. Nothing is evaluated, stored or sent (two scrapers, one history).
+   */
+  async #handleStandbyCycle(results: ReadonlyMap<string, DigestedScrape>): Promise<void> {
+    const { config, metrics } = this.#deps;
+    const now = this.#deps.clock.now();
+    let saved: Map<string, AlertState> | null = null;
+    try {
+      saved = new Map((await this.#deps.store.alertStates.loadAll()).map((s) => [s.key, reviveAlertState(s.state, now)]));
+    } catch {
+      saved = null; // the leader's levels are unknown: keep showing the last ones read
+    }
+    for (const target of config.targets) {
+      const result = results.get(target.service);
+      if (!result) continue;
+      let runtime = this.#recordScrape(target.service, result);
+      if (saved) {
+        const level = (resource: string): AlertLevel => saved.get(`${target.service}:${resource}`)?.level ?? 'ok';
+        runtime = { ...runtime, levels: { memory: level('memory'), cpu: level('cpu'), disk: level('disk'), database: level('database') } };
+      }
+      this.#runtimes.set(target.service, runtime);
+      metrics.recordLevels(target.service, runtime.levels);
+    }
+    if (saved) {
+      this.#alertStates.clear();
+      for (const [key, state] of saved) this.#alertStates.set(key, state);
+    }
+  }
+
   async #handleTarget(target: TargetConfig, result: DigestedScrape, now: number) {
     const { metrics, config } = this.#deps;
-    const previous = this.#runtimes.get(target.service) ?? newTargetRuntime(target.service);
-    let runtime: TargetRuntime;
-    if (result.ok) {
-      runtime = withSuccess(previous, result.scrapedAt, result.derived);
-      metrics.recordScrape(target.service, { ok: true, durationMs: result.durationMs, samples: result.samples });
-    } else {
-      // Redacted, then one line and bounded: this is what /status, the page, Slack and the log show.
-      runtime = withFailure(previous, result.scrapedAt, { code: result.error.code, message: boundMessage(escapeControl(this.#deps.redactor.redact(result.error.message))) });
-      metrics.recordScrape(target.service, { ok: false, durationMs: result.durationMs, samples: 0, code: result.error.code });
-    }
+    let runtime = this.#recordScrape(target.service, result);
 
     const evaluate = (history: ForecastHistory): Evaluation => evaluateService(
       { service: target.service, now, up: runtime.up, error: runtime.lastError, values: runtime.values, valuesAt: runtime.valuesAt, cpu: result.ok ? runtime.cpu : null, chroma: result.ok ? runtime.chroma : null, postgresUp: result.ok ? runtime.postgresUp : null, database: result.ok ? runtime.database : null },
@@ -240,6 +303,7 @@ export class Monitor {
 
   /** Saves any unsaved alert state (shutdown). */
   async flushState(): Promise<void> {
+    if (this.#role === 'standby') return; // a standby's states are the leader's, read-only here
     await this.#saveStates(this.#deps.clock.now());
   }
 

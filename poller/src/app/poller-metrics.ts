@@ -22,6 +22,7 @@ export class PollerMetrics {
   readonly #cycleDuration: Gauge;
   readonly #cyclesSkipped: Counter;
   readonly #valuesIgnored: Counter<'service' | 'reason'>;
+  readonly #leader: Gauge;
   /** Last mirrored totals, so counters advance by the difference. */
   readonly #mirrored = { rowsWritten: 0, rowsDropped: 0, cyclesSkipped: 0 };
 
@@ -47,6 +48,12 @@ export class PollerMetrics {
     this.#cycleDuration = gauge(PollerMetric.cycleDurationSeconds);
     this.#cyclesSkipped = counter(PollerMetric.cyclesSkippedTotal);
     this.#valuesIgnored = counter(PollerMetric.targetValuesIgnoredTotal, [SERVICE_LABEL, 'reason']);
+    this.#leader = gauge(PollerMetric.leader);
+  }
+
+  /** This instance's role: 1 leader, 0 standby. */
+  recordRole(role: 'leader' | 'standby'): void {
+    this.#leader.set(role === 'leader' ? 1 : 0);
   }
 
   /** Counts values a target served that make no sense and were ignored (`reason`: "pg_database_size_limit_bytes <= 0"). */

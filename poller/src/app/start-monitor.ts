@@ -11,10 +11,11 @@ import { createHttpApp, startHttpServer, type RunningHttpServer } from '../http/
 import { NotificationDispatcher, SlackWebhookSender, StdoutSender, type Sender } from '../notify/index.js';
 import { ScrapeScheduler, scrapeTarget, type ScrapeTargetSpec } from '../scrape/index.js';
 import { renderAlerts } from '../slack/index.js';
-import { openStore, type Store } from '../store/index.js';
+import { LeaderLock, openStore, type Store } from '../store/index.js';
 import { embeddedStoreNotice } from './embedded-store-notice.js';
 import { createLogger, type Logger } from './logger.js';
 import { DigestRunner } from './digest-runner.js';
+import { LeadershipLoop } from './leadership-loop.js';
 import { Monitor, type DigestedScrape } from './monitor.js';
 import { createPageRenderer, type PageQuery } from './page-data.js';
 import { PollerMetrics } from './poller-metrics.js';
@@ -82,6 +83,10 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
   // embedded store) is opened. Until the rest is wired, /healthz says 503 and /status says starting.
   let parts: { store: Store; self: ResourceMonitor; monitor: Monitor; dispatcher: NotificationDispatcher; sender: Sender } | null = null;
   let scheduler: ScrapeScheduler<ScrapeTargetSpec, DigestedScrape> | null = null;
+  let leadership: LeadershipLoop | null = null;
+  const startedAt = clock.now();
+  /** Embedded store: always the leader (one process per data directory, store/data-dir-lock.ts). */
+  const role = () => (leadership ? { role: leadership.role, since: leadership.since } : { role: parts ? ('leader' as const) : ('standby' as const), since: startedAt });
   const wired = () => {
     if (!parts) throw new MonitorError(ErrorCode.StoreUnavailable, 'chroma-monitor is starting');
     return parts;
@@ -91,6 +96,7 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
       // Listening already, store not open yet (a first embedded store takes seconds): say so.
       return buildStatusReport({
         now: clock.now(),
+        role: role(),
         services: [],
         database: null,
         store: { ok: false, kind: config.databaseUrl ? 'postgres' : 'embedded', bufferedRows: 0, droppedRows: 0, lastError: 'starting: the store is being opened' },
@@ -104,6 +110,7 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
     const stats = scheduler?.stats();
     return buildStatusReport({
       now: clock.now(),
+      role: role(),
       services: monitor.serviceViews(),
       database: monitor.databaseView(),
       store: { ok: storeHealth.ok, kind: store.kind, bufferedRows: storeHealth.bufferedRows, droppedRows: storeHealth.droppedRows, lastError: storeHealth.lastError },
@@ -156,9 +163,31 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
     onFailed: (code) => metrics.recordNotificationFailed(code),
   });
   const monitor = new Monitor({ config, clock, store, dispatcher, metrics, catalog, redactor, logger });
-  await monitor.loadState();
   const digestConfig = config.digest;
   const digest = digestConfig ? new DigestRunner({ config: { ...config, digest: digestConfig }, clock, store, dispatcher, catalog, logger }) : null;
+  if (config.databaseUrl) {
+    // Several instances may share this database (a deploy overlaps old and new): only the holder
+    // of the advisory lock evaluates, stores and delivers. The first attempt runs now, so the
+    // start-up line below already knows the role.
+    monitor.setRole('standby');
+    metrics.recordRole('standby');
+    leadership = new LeadershipLoop({
+      lock: new LeaderLock({ databaseUrl: config.databaseUrl, connectTimeoutMs: 5_000, statementTimeoutMs: 10_000, redactor }),
+      clock,
+      intervalMs: config.intervalMs,
+      logger,
+      onChange: async (change) => {
+        monitor.setRole(change.to);
+        metrics.recordRole(change.to);
+        if (change.to === 'leader') dispatcher.start();
+        else await dispatcher.stop();
+      },
+    });
+    await leadership.start();
+  } else {
+    await monitor.loadState();
+    metrics.recordRole('leader');
+  }
   parts = { store, self, monitor, dispatcher, sender };
   const port = Number(new URL(http.url).port);
 
@@ -172,13 +201,13 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
       monitor.digest(target.service, await scrapeTarget(target, { timeoutMs: config.timeoutMs, bodyLimitBytes: config.bodyLimitBytes, sampleLimit: config.sampleLimit, signal }, clock)),
     onCycleComplete: async (results, cycle) => {
       await monitor.handleCycle(results, { durationMs: cycle.durationMs, skippedCycles: scheduler!.stats().skippedCycles });
-      await digest?.tick();
+      if (monitor.role === 'leader') await digest?.tick();
     },
     onLoopError: (message) => logger.warn(message),
   });
-  dispatcher.start();
+  if (!leadership) dispatcher.start(); // with a leader lock, becoming leader starts it
   scheduler.start();
-  logger.info(`chroma-monitor listening on ${http.url} (store: ${store.kind}, alerts: ${sender.destination}, ${config.targets.length} targets every ${config.intervalMs / 1000}s)`);
+  logger.info(`chroma-monitor listening on ${http.url} (store: ${store.kind}, role: ${monitor.role}, alerts: ${sender.destination}, ${config.targets.length} targets every ${config.intervalMs / 1000}s)`);
 
   let stopping: Promise<void> | null = null;
   return {
@@ -192,8 +221,10 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
         await scheduler!.stop({ drainMs });
         await monitor.flushState();
         await store.history.flush();
-        await dispatcher.deliverDue();
+        if (monitor.role === 'leader') await dispatcher.deliverDue();
         await dispatcher.stop({ drainMs });
+        // Released only after the state and the outbox are saved: the next leader reloads them.
+        await leadership?.stop();
         await http.close();
         await probe?.close();
         await self.stopMonitoring();

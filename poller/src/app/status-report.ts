@@ -43,6 +43,10 @@ export interface DatabaseView {
 
 export interface StatusReport {
   generated_at: string;
+  /** `leader` evaluates alerts, stores history and delivers; `standby` serves read-only (README "Two instances"). */
+  role: 'leader' | 'standby';
+  /** When this instance took its current role. */
+  role_since: string;
   services: Array<{
     service: string;
     up: boolean;
@@ -79,6 +83,7 @@ export interface StatusReport {
 
 export interface StatusInputs {
   now: number;
+  role: { role: 'leader' | 'standby'; since: number };
   services: readonly ServiceView[];
   database: DatabaseView | null;
   store: { ok: boolean; kind: string; bufferedRows: number; droppedRows: number; lastError: string | null };
@@ -95,6 +100,8 @@ const round2 = (value: number | null): number | null => (value === null ? null :
 export function buildStatusReport(inputs: StatusInputs): StatusReport {
   return {
     generated_at: new Date(inputs.now).toISOString(),
+    role: inputs.role.role,
+    role_since: new Date(inputs.role.since).toISOString(),
     services: inputs.services.map((view) => ({
       service: view.service,
       up: view.up,

@@ -22,9 +22,11 @@ export async function runCommand(options: RunOptions, io: CommandIo, stopSignal:
   try {
     running = await startMonitor(loaded.config, { writeLog: io.stderr, writeAlert: io.stdout, waitForDatabase: options.waitForDatabase ?? false });
   } catch (error) {
-    const hint = error instanceof MonitorError && error.code === ErrorCode.StoreUnavailable && loaded.config.databaseUrl
+    const inUse = error instanceof MonitorError && error.code === ErrorCode.StoreInUse ? ` (${ErrorCode.StoreInUse}, exit ${ExitCode.Failed})` : '';
+    const unreachable = error instanceof MonitorError && error.code === ErrorCode.StoreUnavailable && loaded.config.databaseUrl
       ? ' (check DATABASE_URL, or start with --wait-for-database to buffer history until it answers)'
       : '';
+    const hint = inUse || unreachable;
     io.stderr(`chroma-monitor: cannot start: ${errorMessage(error)}${hint}\n`);
     return ExitCode.Failed;
   }

@@ -9,3 +9,4 @@ export type { ServiceSample, DatabaseSample, StoredAlertState, OutboxMessage, St
 export type { ServiceCapacityRow, DatabaseCapacityRow, AlertCountRow } from './capacity-queries.js';
 export type { TimelineEntry } from './timeline-queries.js';
 export type { ServiceBucket, DatabaseBucket } from './chart-queries.js';
+export { LeaderLock, LEADER_LOCK_KEY, type LeaderLockOptions } from './leader-lock.js';

@@ -13,6 +13,7 @@ import { databaseHistory, latestSamples, pruneHistory, serviceHistory } from './
 import { recentAlerts, type TimelineEntry } from './timeline-queries.js';
 import { ScheduleRepository } from './schedule-repository.js';
 import { databaseBuckets, serviceBuckets, type DatabaseBucket, type ServiceBucket } from './chart-queries.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { ensureEmbeddedStore } from './embedded-init.js';
 import { HistoryWriter } from './history-writer.js';
 import { migrate } from './migrations.js';
@@ -77,6 +78,7 @@ export interface Store {
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   let client: SqlClient;
+  let lock: DataDirLock | null = null;
   if (options.databaseUrl) {
     client = createPostgresClient({
       databaseUrl: options.databaseUrl,
@@ -87,10 +89,19 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     });
   } else {
     await mkdir(dirname(resolve(options.dataDir)), { recursive: true });
-    await ensureEmbeddedStore(options.dataDir, options.logger);
-    await mkdir(options.dataDir, { recursive: true });
-    client = await createEmbeddedClient(options.dataDir);
+    lock = await lockDataDir(options.dataDir);
+    try {
+      await ensureEmbeddedStore(options.dataDir, options.logger);
+      await mkdir(options.dataDir, { recursive: true });
+      client = await createEmbeddedClient(options.dataDir);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
   }
+  const release = async () => {
+    await lock?.release();
+  };
 
   let migrated: Promise<void> | null = null;
   /** The client, migrated; a failed migration is retried on the next use. */
@@ -113,6 +124,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const reason = options.redactor.redact(errorMessage(error));
     if (options.requireReachable) {
       await client.close().catch(() => undefined);
+      await release();
       const where = options.databaseUrl ? `the database at DATABASE_URL (${redactUrl(options.databaseUrl)})` : `the embedded store in ${options.dataDir}`;
       throw new MonitorError(ErrorCode.StoreUnavailable, `cannot open ${where}: ${reason}`, { cause: error });
     }
@@ -138,22 +150,37 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     prune: async (nowMs, retentionMs) => pruneHistory(await ready(), nowMs, retentionMs),
     health: () => history.health(),
     query: async <T>(text: string, params?: unknown[]) => (await ready()).query<T>(text, params),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        await release();
+      }
+    },
   };
 }
 
 /** `chroma-monitor migrate`: applies the schema and returns the versions applied now. */
 export async function migrateStore(databaseUrl: string | null, dataDir: string): Promise<{ kind: string; applied: number[] }> {
   let client: SqlClient;
+  let lock: DataDirLock | null = null;
   if (databaseUrl) {
     client = createPostgresClient({ databaseUrl, connectTimeoutMs: 10_000, statementTimeoutMs: 60_000, maxConnections: 1, onIdleError: () => undefined });
   } else {
-    await mkdir(dataDir, { recursive: true });
-    client = await createEmbeddedClient(dataDir);
+    await mkdir(dirname(resolve(dataDir)), { recursive: true });
+    lock = await lockDataDir(dataDir);
+    try {
+      await mkdir(dataDir, { recursive: true });
+      client = await createEmbeddedClient(dataDir);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
   }
   try {
     return { kind: client.kind, applied: await migrate(client) };
   } finally {
     await client.close();
+    await lock?.release();
   }
 }

@@ -132,6 +132,20 @@ describe('NotificationDispatcher on the real outbox (PostgreSQL) and a local Sla
     expect(d.health()).toEqual({ ok: true, pending: 0, lastError: null, permanentFailures: 0, droppedFromMemory: 0 });
   });
 
+  it('queued with wake: false, nothing is sent until wake() (the monitor saves the alert state in between)', async () => {
+    const { d, timers, runUntil } = virtual();
+    d.start();
+    await runUntil(0); // the start pass: nothing queued yet
+    await d.enqueue([item('chroma-primary', T0)], { wake: false });
+    expect(timers.nextAt()).toBe(T0 + 5_000); // only the idle poll, not a pass for the new message
+    await runUntil(1_000);
+    expect(receiver.requests).toHaveLength(0);
+    expect(await store.outbox.counts()).toEqual({ pending: 1, failed: 0 });
+    d.wake();
+    await runUntil(1_000);
+    expect(receiver.requests.map(titleOf)).toEqual([`[TEST] ${alertTitle('chroma-primary', 'disk', 'critical')}`]);
+  });
+
   // Slack's contract, in real time (the one test that waits): Retry-After is honoured to the second.
   it('429 with Retry-After: 2, twice: arrives once, each retry ≥ 2 s after the previous attempt', async () => {
     const limited: ScriptedResponse = { status: 429, body: 'rate_limited', headers: { 'Retry-After': '2' } };

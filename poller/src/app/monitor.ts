@@ -21,7 +21,7 @@ export interface MonitorDeps {
   config: MonitorConfig;
   clock: Clock;
   store: Store;
-  dispatcher: Pick<NotificationDispatcher, 'enqueue' | 'health'>;
+  dispatcher: Pick<NotificationDispatcher, 'enqueue' | 'wake' | 'health'>;
   metrics: PollerMetrics;
   catalog: PlanCatalog;
   redactor: Redactor;
@@ -151,11 +151,15 @@ export class Monitor {
     }
 
     store.history.append(samples, databaseSamples);
-    // Enqueue before saving state: a crash in between re-sends an alert rather than losing it.
+    // Queued before the state is saved (a crash in between decides the alert again rather than
+    // losing it: the newer copy replaces the unsent one), sent only after: a message that reached
+    // Slack always has its decision saved, so a crash mid-send re-sends that one message, never a
+    // second decision of it.
     if (outgoing.length > 0) {
-      await this.#deps.dispatcher.enqueue(outgoing.map((n) => ({ alertKey: n.alertKey, level: n.level, createdAt: n.at, notification: n })));
+      await this.#deps.dispatcher.enqueue(outgoing.map((n) => ({ alertKey: n.alertKey, level: n.level, createdAt: n.at, notification: n })), { wake: false });
     }
     await this.#saveStates(now);
+    if (outgoing.length > 0) this.#deps.dispatcher.wake();
     await store.history.flush();
     await this.#pruneIfDue(now);
     const health = store.health();

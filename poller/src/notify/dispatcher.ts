@@ -110,8 +110,14 @@ export class NotificationDispatcher {
     this.#marks = new OutboxMarks(this.#o.outbox);
   }
 
-  /** Queues alerts durably (or in memory when the outbox cannot be written) and wakes the loop. Never rejects. */
-  async enqueue(items: readonly DispatchItem[]): Promise<void> {
+  /**
+   * Queues alerts durably (or in memory when the outbox cannot be written) and
+   * wakes the loop, unless `wake: false`: then the caller calls `wake()` once
+   * what decided them is saved (the monitor saves alert state first, so a
+   * message never reaches Slack while the decision behind it could still be
+   * lost to a crash and made again). Never rejects.
+   */
+  async enqueue(items: readonly DispatchItem[], options: { wake?: boolean } = {}): Promise<void> {
     if (items.length === 0) return;
     try {
       await this.#o.outbox.enqueue(items);
@@ -127,6 +133,11 @@ export class NotificationDispatcher {
       }
     }
     this.#pending += items.length;
+    if (options.wake ?? true) this.wake();
+  }
+
+  /** Runs a delivery pass now (when started): something new may be due. */
+  wake(): void {
     this.#woken = true;
     this.#arm(0);
   }

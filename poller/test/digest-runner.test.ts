@@ -28,7 +28,7 @@ describe('capacity digest schedule', () => {
     const store = await openStore({ databaseUrl: db.url, dataDir: '', bufferRows: 10, redactor: new Redactor(), logger: quiet });
     stores.push(store);
     const cfg = config(db.url);
-    return new DigestRunner({ config: { ...cfg, digest: cfg.digest! }, clock, store, dispatcher: { enqueue: async (items) => void sent.push(...items.map((i) => i.notification as AlertNotification)) }, catalog: DEFAULT_PLAN_CATALOG, logger: quiet });
+    return new DigestRunner({ config: { ...cfg, digest: cfg.digest! }, clock, store, dispatcher: { enqueue: async (items) => void sent.push(...items.map((i) => i.notification as AlertNotification)), wake: () => undefined }, catalog: DEFAULT_PLAN_CATALOG, logger: quiet });
   };
 
   beforeAll(async () => {

@@ -20,7 +20,7 @@ export interface DigestRunnerDeps {
   config: MonitorConfig & { digest: DigestConfig };
   clock: Clock;
   store: Pick<Store, 'schedules' | 'capacity'>;
-  dispatcher: Pick<NotificationDispatcher, 'enqueue'>;
+  dispatcher: Pick<NotificationDispatcher, 'enqueue' | 'wake'>;
   catalog: PlanCatalog;
   logger: Pick<Logger, 'info' | 'warn'>;
 }
@@ -52,8 +52,13 @@ export class DigestRunner {
       const figures = await store.capacity(since, now);
       const report = buildCapacityReport({ now, sinceMs: since, ...figures, targets: config.targets, thresholds: config.thresholds, catalog });
       const notification = digestNotification(report, config.digest.everyMs);
-      await dispatcher.enqueue([{ alertKey: notification.alertKey, level: notification.level, createdAt: now, notification }]);
-      await this.#record(decision.slot);
+      // Sent only once its slot is recorded (or recording failed): never out before the decision is saved.
+      await dispatcher.enqueue([{ alertKey: notification.alertKey, level: notification.level, createdAt: now, notification }], { wake: false });
+      try {
+        await this.#record(decision.slot);
+      } finally {
+        dispatcher.wake();
+      }
       logger.info(`capacity digest for ${new Date(decision.slot).toISOString()} queued`);
       return true;
     } catch (error) {

@@ -92,8 +92,9 @@ export class Monitor {
     const configured = new Set(this.#deps.config.targets.map((t) => t.service));
     const removed = removedTargetNotifications(this.#alertStates, configured, now);
     if (removed.deleteKeys.length === 0) return;
-    // Enqueue before deleting: a crash in between repeats the notice rather than losing it.
-    await this.#deps.dispatcher.enqueue(removed.notifications.map((n) => ({ alertKey: n.alertKey, level: n.level, createdAt: n.at, notification: n })));
+    // Queued before the state is deleted (a crash in between repeats the notice rather than losing
+    // it) and sent after, as in handleCycle: a notice that reached Slack is never decided again.
+    await this.#deps.dispatcher.enqueue(removed.notifications.map((n) => ({ alertKey: n.alertKey, level: n.level, createdAt: n.at, notification: n })), { wake: false });
     for (const key of removed.deleteKeys) {
       this.#alertStates.delete(key);
       this.#dirty.delete(key);
@@ -103,6 +104,7 @@ export class Monitor {
     } catch (error) {
       this.#deps.logger.warn(`could not delete the alert state of removed services: ${errorMessage(error)}`);
     }
+    this.#deps.dispatcher.wake();
   }
 
   /** Derives one scrape as soon as it finished (CPU over the window of this target's readings). */

@@ -49,6 +49,25 @@ export async function createTestDatabase(prefix = 'chroma_test'): Promise<TestDa
   };
 }
 
+/**
+ * Terminates backends and returns only once each has exited. Plain
+ * `pg_terminate_backend(pid)` returns when the signal is *sent*; the backend
+ * still holds its locks and may even commit until it processes it, so a test
+ * that acts next races it. The two-argument form (PostgreSQL 14+) waits until
+ * the backend is gone, its locks released (PostgreSQL docs, "Server Signaling
+ * Functions"). Throws if one did not exit within `timeoutMs`.
+ *
+ * @param where the backends, as a condition on pg_stat_activity, e.g. `pid = $1`.
+ * @returns how many backends were terminated.
+ */
+export async function terminateBackends(db: Pick<TestDatabase, 'query'>, where: string, params: unknown[] = [], timeoutMs = 10_000): Promise<number> {
+  const { rows } = await db.query<{ pid: number; gone: boolean }>(
+    `SELECT pid, pg_terminate_backend(pid, ${Math.trunc(timeoutMs)}) AS gone FROM pg_stat_activity WHERE ${where}`, params);
+  const stuck = rows.filter((r) => !r.gone).map((r) => r.pid);
+  if (stuck.length) throw new Error(`backends ${stuck.join(', ')} still running ${timeoutMs} ms after pg_terminate_backend`);
+  return rows.length;
+}
+
 /** A TCP proxy to the PostgreSQL server that can be cut (connections destroyed, port closed) and restored. */
 export class TcpProxy {
   #server: Server | null = null;

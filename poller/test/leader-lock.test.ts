@@ -2,7 +2,7 @@
 import { Redactor } from '@chroma-monitor/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../test-support/net.js';
-import { createTestDatabase, type TestDatabase } from '../../test-support/postgres.js';
+import { createTestDatabase, terminateBackends, type TestDatabase } from '../../test-support/postgres.js';
 import { LEADER_LOCK_KEY, LeaderLock } from '../src/store/leader-lock.js';
 
 describe('LeaderLock: pg_try_advisory_lock on one dedicated session', () => {
@@ -48,7 +48,7 @@ describe('LeaderLock: pg_try_advisory_lock on one dedicated session', () => {
     expect(await a.attempt()).toBe('acquired');
     expect(await b.attempt()).toBe('busy');
     const [pid] = await holders();
-    await db.query('SELECT pg_terminate_backend($1)', [pid]);
+    expect(await terminateBackends(db, 'pid = $1', [pid])).toBe(1); // returns once it has exited, its lock released
     expect(await b.attempt()).toBe('acquired');
     expect(await a.attempt()).toBe('busy'); // its dead session replaced in the same attempt
     await b.release();

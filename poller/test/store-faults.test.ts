@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { Redactor } from '@chroma-monitor/shared';
-import { createTestDatabase, SERVER_URL, TcpProxy, type TestDatabase } from '../../test-support/postgres.js';
+import { createTestDatabase, TcpProxy, terminateBackends, type TestDatabase } from '../../test-support/postgres.js';
 import { openStore, type ServiceSample, type Store } from '../src/store/index.js';
 import { PgStallProxy } from './support/pg-stall-proxy.js';
 
@@ -60,10 +60,7 @@ describe('store under PostgreSQL faults', () => {
   it('survives its connections being terminated with pg_terminate_backend', async () => {
     store.history.append(rows(100, 5));
     await store.history.flush();
-    const admin = new pg.Client({ connectionString: SERVER_URL });
-    await admin.connect();
-    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'chroma-monitor'", [db.name]);
-    await admin.end();
+    expect(await terminateBackends(db, "datname = $1 AND application_name = 'chroma-monitor'", [db.name])).toBeGreaterThan(0);
     store.history.append(rows(105, 5));
     await store.history.flush();
     if (!store.health().ok) await store.history.flush(); // the first use of a killed connection may fail; the next succeeds
@@ -187,7 +184,7 @@ describe('a batch in flight', () => {
       store.history.append(rows(0, 12_000)); // three batches; the first waits for the lock
       const flushing = store.history.flush();
       const pid = await writerWaitingForLock(db);
-      await db.query('SELECT pg_terminate_backend($1)', [pid]);
+      await terminateBackends(db, 'pid = $1', [pid]);
       await flushing;
       expect(store.health()).toMatchObject({ ok: false, bufferedRows: 12_000, writtenRows: 0 });
       await lock.release();
@@ -218,7 +215,7 @@ describe('a batch in flight', () => {
       const pid = await writerWaitingForLock(db);
       store.history.append(rows(30, 40)); // 70 > 50: rows 0..19, all in the batch in flight, are pushed out
       expect(store.health()).toMatchObject({ bufferedRows: 50, droppedRows: 20 });
-      if (terminate) await db.query('SELECT pg_terminate_backend($1)', [pid]);
+      if (terminate) await terminateBackends(db, 'pid = $1', [pid]);
       await lock.release();
       await flushing;
       await store.history.flush();

@@ -68,7 +68,7 @@ describe('chroma-monitor CLI', () => {
       'timeout: must be less than interval (20000ms >= 10000ms)',
       'slack.webhook_url: must be an https URL (http is accepted only for 127.0.0.1 or localhost)',
       'database_url: must be a postgres:// or postgresql:// URL',
-      'thresholds.database_size.warning: must be below critical',
+      'thresholds.database_size.warning: must be below critical (2GiB >= 1GiB)',
       'thresholds.memory.warning: must be below critical (95 >= 80)',
       'cooldowns.warning: "soon" is not a duration (use a number and one of ms, s, m, h, d, w: "30s", "6h", "1d")',
       'targets[0].url: must be an http or https URL, got "ftp:…"',

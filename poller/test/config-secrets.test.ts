@@ -87,6 +87,9 @@ describe('config problems and summaries never echo a secret (issue 11, faults 10
     { name: 'readable by the group, holding a literal secret: a warning', mode: 0o640, text: `auth: { bearer_token: ${SECRET} }\n`, warning: /readable by its group \(mode 640\)/ },
     { name: 'mode 600: no warning', mode: 0o600, text: `auth: { bearer_token: ${SECRET} }\n`, warning: null },
     { name: 'readable by others, but the secret comes from ${VAR}: no warning', mode: 0o644, text: 'auth: { bearer_token: "${TOKEN}" }\n', warning: null },
+    { name: 'readable by others, a database_url without a password (a user name is not a secret): no warning', mode: 0o644, text: 'database_url: postgres://postgres@127.0.0.1:5432/chroma\n', warning: null },
+    { name: 'readable by others, a database_url with a password: a warning', mode: 0o644, text: `database_url: postgres://monitor:${SECRET}@127.0.0.1:5432/chroma\n`, warning: /holds secrets and is readable by every user/ },
+    { name: 'readable by others, a database_url with ?password=: a warning', mode: 0o644, text: `database_url: postgres://monitor@127.0.0.1:5432/chroma?password=${SECRET}\n`, warning: /holds secrets and is readable by every user/ },
   ])('$name', async ({ mode, text, warning }) => {
     const loaded = await load(text, { TOKEN: SECRET }, mode);
     if (!loaded.ok) throw new Error(formatProblems(loaded.problems));

@@ -1,6 +1,6 @@
 export { ErrorCode, MonitorError, hasErrorCode, errorMessage } from './errors.js';
 export { type Clock, systemClock, ManualClock, monotonicOf } from './clock.js';
-export { REDACTED, redactUrl, Redactor, isPathSecretUrl } from './redact.js';
+export { REDACTED, redactUrl, Redactor, isPathSecretUrl, urlHoldsCredentials } from './redact.js';
 export { formsOf, isCredentialParam, MIN_SECRET_LENGTH } from './secret-forms.js';
 export { escapeControl, logLine, MAX_LOG_MESSAGE_LENGTH } from './log-line.js';
 export { cutText, graphemePrefix, boundMessage, MAX_ERROR_LENGTH } from './text-cut.js';

@@ -10,7 +10,7 @@
  * Redact BEFORE cutting text to a length (text-cut.ts): a secret cut in half
  * no longer matches any form.
  */
-import { CREDENTIAL_PARAM, formsOf, MIN_SECRET_LENGTH } from './secret-forms.js';
+import { CREDENTIAL_PARAM, formsOf, isCredentialParam, MIN_SECRET_LENGTH } from './secret-forms.js';
 
 export const REDACTED = '<redacted>';
 
@@ -22,6 +22,26 @@ const isHttp = (url: URL) => url.protocol === 'http:' || url.protocol === 'https
 /** True for webhook-style URLs whose path is itself the secret (Slack's /services/T…/B…/token). */
 export function isPathSecretUrl(url: URL): boolean {
   return /(^|\.)hooks\.slack\.com$/i.test(url.hostname) || url.pathname.startsWith('/services/');
+}
+
+/**
+ * True when a URL carries a credential, by the same rules `redactUrl` masks:
+ * a password, a username alone over http(s) (a token), a query parameter named
+ * like a credential (`?token=`, `?password=`), or a webhook-style path.
+ * `postgres://postgres@host/db` carries none: a user name is not a secret.
+ * A string that is not a `scheme://` URL counts when it has userinfo (`@`).
+ */
+export function urlHoldsCredentials(raw: string): boolean {
+  // "user:pw@host" parses as a URL of scheme "user:" with no authority: judge those by their '@'.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw.trim())) return raw.includes('@');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return raw.includes('@');
+  }
+  return url.password !== '' || (url.username !== '' && isHttp(url)) || isPathSecretUrl(url)
+    || [...url.searchParams.keys()].some(isCredentialParam);
 }
 
 /**

@@ -63,7 +63,7 @@ describe('parseConfig', () => {
     { name: 'duration as a number', raw: { retention: 30 }, expected: 'retention: must be a duration string like "30s", "6h" or "1d"' },
     { name: 'bad size', raw: { thresholds: { database_size: { warning: '800 megs' } } }, expected: 'thresholds.database_size.warning: "800 megs" is not a size (use a number and one of B, KB, MB, GB, TB, KiB, MiB, GiB, TiB: "800MiB", "10GiB")' },
     { name: 'warning >= critical', raw: { thresholds: { disk: { warning: 90, critical: 90 } } }, expected: 'thresholds.disk.warning: must be below critical (90 >= 90)' },
-    { name: 'database warning >= critical', raw: { thresholds: { database_size: { warning: '1GiB', critical: '900MiB' } } }, expected: 'thresholds.database_size.warning: must be below critical' },
+    { name: 'database warning >= critical', raw: { thresholds: { database_size: { warning: '1GiB', critical: '900MiB' } } }, expected: 'thresholds.database_size.warning: must be below critical (1GiB >= 900MiB)' },
     { name: 'percent above 100', raw: { thresholds: { cpu: { critical: 120 } } }, expected: 'thresholds.cpu.critical: must be a number greater than 0 and at most 100, got 120' },
     { name: 'timeout >= interval', raw: { interval: '10s', timeout: '10s' }, expected: 'timeout: must be less than interval (10000ms >= 10000ms)' },
     { name: 'concurrency not an integer', raw: { concurrency: 2.5 }, expected: 'concurrency: must be an integer at least 1 and at most 1000, got 2.5' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formsOf, REDACTED, Redactor, redactUrl } from '../src/index.js';
+import { formsOf, REDACTED, Redactor, redactUrl, urlHoldsCredentials } from '../src/index.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
@@ -15,6 +15,21 @@ describe('redaction', () => {
     ['not a url', 'not a url'],
   ])('redactUrl(%s)', (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
+  });
+
+  it.each([
+    ['postgres://monitor:pa55word@db:5432/chroma', true],
+    ['postgres://monitor@db:5432/chroma?password=pa55word', true],
+    ['postgres://postgres@127.0.0.1:5432/chroma', false],
+    ['https://hooks.slack.com/services/T000/B000/XXXX', true],
+    ['http://127.0.0.1:4000/services/T000/B000/XXXX', true],
+    ['http://host/metrics?token=abc', true],
+    ['http://host/metrics?v=0', false],
+    ['https://tok3n-value@host/metrics', true],
+    ['http://chroma-primary:9464/metrics', false],
+    ['user:pw@host', true],
+  ])('urlHoldsCredentials(%s) is %s', (input, expected) => {
+    expect(urlHoldsCredentials(input)).toBe(expected);
   });
 
   it('masks registered secrets, their passwords and webhook paths inside any text', () => {

@@ -14,7 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { DEFAULTS, parseConfig, type ConfigProblem, type MonitorConfig } from '@chroma-monitor/shared';
 import { readConfigFile, permissionWarning, problemRedactor, safeProblems, yamlProblem, type ConfigFile } from './config-file.js';
-import { secretsOf } from './describe-config.js';
+import { credentialsOf } from './describe-config.js';
 import { applyEnvOverrides } from './env-overrides.js';
 import { TARGETS_VARIABLE, targetsFromEnv } from './env-targets.js';
 import { emptyReport, expandEnv, unsetProblems } from './expand-env.js';
@@ -110,7 +110,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const loaded = await loadUnchecked(options, seen);
   const env = options.env ?? process.env;
   if (!loaded.ok) return { ok: false, problems: safeProblems(loaded.problems, problemRedactor(seen.file?.text ?? null, seen.raw, env)) };
-  const warning = seen.file && loaded.file ? permissionWarning(loaded.file, seen.file, secretsOf(loaded.config)) : null;
+  const warning = seen.file && loaded.file ? permissionWarning(loaded.file, seen.file, credentialsOf(loaded.config)) : null;
   return { ...loaded, warnings: warning ? [warning] : [] };
 }
 

@@ -54,7 +54,11 @@ function thresholds(root: FieldReader): Thresholds {
     warning: database.positiveSize('warning', DEFAULTS.thresholds.databaseSize.warning),
     critical: database.positiveSize('critical', DEFAULTS.thresholds.databaseSize.critical),
   };
-  if (databaseSize.warning >= databaseSize.critical) database.problem('warning', 'must be below critical');
+  if (databaseSize.warning >= databaseSize.critical) {
+    // As the user wrote each size ("1GiB"), so the message reads like the percent pairs' "(95 >= 80)".
+    const shown = (key: 'warning' | 'critical') => (typeof database.raw[key] === 'string' ? String(database.raw[key]) : `${databaseSize[key]} bytes`);
+    database.problem('warning', `must be below critical (${shown('warning')} >= ${shown('critical')})`);
+  }
   return { memory: percentPair(reader, 'memory'), cpu: percentPair(reader, 'cpu'), disk: percentPair(reader, 'disk'), databaseSize };
 }
 

@@ -42,7 +42,8 @@ describe('earliestNextSendAt: at most one message per interval', () => {
     { name: 'long after: now', lastSentAt: 5_000, now: 60_000, min: 1_000, expected: 60_000 },
     { name: 'no limit', lastSentAt: 5_000, now: 5_001, min: 0, expected: 5_001 },
     { name: 'a negative interval means no limit', lastSentAt: 5_000, now: 5_001, min: -10, expected: 5_001 },
-    { name: 'the wall clock went back a day: one interval from now, not a day', lastSentAt: 86_405_000, now: 5_000, min: 1_000, expected: 6_000 },
+    { name: 'the clock went back a day: now (how long ago the last send was is unknown), never held until the clock catches up', lastSentAt: 86_405_000, now: 5_000, min: 1_000, expected: 5_000 },
+    { name: 'the clock went back 90 s: now', lastSentAt: 95_000, now: 5_000, min: 1_000, expected: 5_000 },
   ])('$name', ({ lastSentAt, now, min, expected }) => {
     expect(earliestNextSendAt(lastSentAt, now, min)).toBe(expected);
   });

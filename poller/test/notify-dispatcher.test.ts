@@ -213,6 +213,41 @@ describe('NotificationDispatcher on the real outbox (PostgreSQL) and a local Sla
     expect(await store.outbox.counts()).toEqual({ pending: 0, failed: 0 });
   });
 
+  it.each([
+    { name: 'ahead by 2 h, then corrected (the wall clock steps back, the monotonic clock goes on)', back: 2 * 3_600_000, monotonic: true },
+    { name: 'stepped back 90 s, on a clock without a monotonic reading', back: 90_000, monotonic: false },
+  ])('the wall clock $name: the next alert goes out at the next pass, not when the clock catches up', async ({ back, monotonic }) => {
+    let wall = T0 + back;
+    let mono = 1_000_000;
+    const clock: Clock = monotonic ? { now: () => wall, monotonic: () => mono } : { now: () => wall };
+    const d = make({ clock });
+    await d.enqueue([item('chroma-primary', wall)]);
+    await d.deliverDue();
+    expect(receiver.requests).toHaveLength(1);
+    wall = T0 + 4_000; // corrected (NTP) a few seconds later
+    mono += 4_000;
+    await d.enqueue([item('chroma-replica', wall)]);
+    await d.deliverDue();
+    expect(receiver.requests.map(titleOf)).toHaveLength(2);
+    expect(d.health()).toMatchObject({ ok: true, pending: 0 });
+  });
+
+  it('Slack\'s pace is kept on the monotonic clock: a second alert 400 ms after the first waits, whatever the wall clock does', async () => {
+    let wall = T0;
+    let mono = 0;
+    const d = make({ clock: { now: () => wall, monotonic: () => mono } });
+    await d.enqueue([item('chroma-primary', wall)]);
+    await d.deliverDue();
+    wall += 60_000; // the wall clock jumps ahead a minute, only 400 ms pass
+    mono += 400;
+    await d.enqueue([item('chroma-replica', wall)]);
+    await d.deliverDue();
+    expect(receiver.requests).toHaveLength(1);
+    mono += 600;
+    await d.deliverDue();
+    expect(receiver.requests).toHaveLength(2);
+  });
+
   it('retries are bounded: after maxAttempts a message is marked failed and shown', async () => {
     receiver.script(...Array.from({ length: 10 }, () => ({ status: 500 })));
     const { d, runUntil } = virtual({ maxAttempts: 3 });

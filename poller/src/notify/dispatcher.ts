@@ -8,7 +8,7 @@
  * and are still delivered: a critical must go out while PostgreSQL is down.
  * The loop never throws: every failure is recorded, counted and logged.
  */
-import { boundMessage, errorMessage, type Clock, type Redactor } from '@chroma-monitor/shared';
+import { boundMessage, errorMessage, monotonicOf, type Clock, type Redactor } from '@chroma-monitor/shared';
 import type { OutboxMessage } from '../store/types.js';
 import { OutboxMarks, type OutboxMark } from './outbox-marks.js';
 import type { DispatchItem, OutboxPort } from './outbox-port.js';
@@ -85,7 +85,8 @@ export class NotificationDispatcher {
   #memory: MemoryItem[] = [];
   /** Retries this process scheduled, so the loop wakes for them instead of polling. */
   readonly #retryTimes = new Set<number>();
-  #lastSentAt: number | null = null;
+  /** When the last message went out, on the monotonic clock: Slack's pace is a duration, never a wall-clock instant. */
+  #lastSentMono: number | null = null;
   /**
    * After a retryable failure the whole webhook waits (a 5xx, a 429 or a dead network is
    * about Slack, not about one message), so older messages go first when it answers again
@@ -181,6 +182,17 @@ export class NotificationDispatcher {
     return this.#inFlight;
   }
 
+  /**
+   * How long (ms) until the webhook may be used again: Slack's pace since the last send (monotonic)
+   * or a retry pause (wall clock, as retries are stored in the outbox), whichever ends later; 0 when open.
+   */
+  #closedForMs(now: number): number {
+    const mono = monotonicOf(this.#o.clock);
+    const paced = earliestNextSendAt(this.#lastSentMono, mono, this.#o.minIntervalMs) - mono;
+    const paused = this.#pauseAt(now) - now;
+    return Math.max(0, paced, paused);
+  }
+
   /** The end of a 429 pause; one set by a wall clock since stepped back counts as over (SPEC §8 "Time"). */
   #pauseAt(now: number): number {
     return stillWaiting(this.#pausedUntil, now) ? this.#pausedUntil : 0;
@@ -198,7 +210,7 @@ export class NotificationDispatcher {
   /** Sleeps until something can happen: the rate limit or a pause ends, a known retry comes due, or the poll period ends. */
   #armAfter(outcome: PassOutcome | null): void {
     const now = this.#o.clock.now();
-    const opensAt = Math.max(earliestNextSendAt(this.#lastSentAt, now, this.#o.minIntervalMs), this.#pauseAt(now));
+    const opensAt = now + this.#closedForMs(now);
     if (outcome === null) return this.#arm(this.#o.pollMs);
     if (outcome.kind !== 'idle' || this.#woken) return this.#arm(opensAt - now);
     for (const at of this.#retryTimes) if (at <= outcome.now) this.#retryTimes.delete(at);
@@ -211,7 +223,7 @@ export class NotificationDispatcher {
     await this.#persistMemory();
     await this.#flushMarks();
     const now = this.#o.clock.now();
-    if (now < Math.max(earliestNextSendAt(this.#lastSentAt, now, this.#o.minIntervalMs), this.#pauseAt(now))) return { kind: 'waiting', now };
+    if (this.#closedForMs(now) > 0) return { kind: 'waiting', now };
 
     // Strict enqueue order: what waits for a retry holds everything behind it (issue 11, fault 1).
     const fromMemory = duePrefix(this.#memory, (item) => stillWaiting(item.nextAttemptAt, now));
@@ -248,12 +260,12 @@ export class NotificationDispatcher {
       return this.#giveUp(memory, ids, `cannot render the message: ${errorMessage(error)}`);
     }
     const result = await this.#o.sender.send(message);
-    this.#lastSentAt = this.#o.clock.now();
+    this.#lastSentMono = monotonicOf(this.#o.clock);
     if (!result.ok) return this.#failed(result, memory, outbox, ids);
     this.#sendError = null;
     this.#forget(memory);
     this.#o.onSent?.(notifications.length, grouped ? 'grouped' : 'single');
-    await this.#mark(ids, { kind: 'sent', atMs: this.#lastSentAt });
+    await this.#mark(ids, { kind: 'sent', atMs: this.#o.clock.now() });
   }
 
   async #failed(result: SendFailure, memory: MemoryItem[], outbox: OutboxMessage[], ids: number[]): Promise<void> {

@@ -47,7 +47,7 @@ describe.skipIf(!chromiumPath)('status page in Chromium', () => {
     primary.memoryPercent = 97;
     replica.memoryPercent = 45;
     flaky.memoryPercent = 60;
-    // A target that answers but serves no resource series: it never has history.
+    // A target that answers but serves none of the series the poller reads: down (SCRAPE_EMPTY), never any history.
     bare = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       res.end('lb_requests_total 12\n');
@@ -107,11 +107,11 @@ describe.skipIf(!chromiumPath)('status page in Chromium', () => {
       if (!request.url().startsWith(poller.url)) external.push(request.url());
     });
     await page.goto(`${poller.url}/?refresh=off`);
-    expect(await page.locator('#summary').innerText()).toBe('1 critical · 2 ok · 1 down');
+    expect(await page.locator('#summary').innerText()).toBe('1 critical · 1 ok · 2 down');
     expect(await page.locator('section.card').evaluateAll((cards) => cards.map((c) => `${c.getAttribute('data-service')}:${c.getAttribute('data-level')}`))).toEqual([
       'chroma-primary:critical',
+      'chroma-lb:down',
       'chroma-sync:down',
-      'chroma-lb:ok',
       'chroma-replica:ok',
     ]);
     // On a phone the critical card is the first thing under the summary.
@@ -121,6 +121,10 @@ describe.skipIf(!chromiumPath)('status page in Chromium', () => {
     expect(await down.locator('td.v.stale').count()).toBe(4);
     expect(await down.locator('.stale-note').innerText()).toMatch(/^values from \d+ s ago \(stale: the target is down\)$/);
     expect(await down.locator('.reason').innerText()).toMatch(/^Service down/);
+    // A target that is not an exporter: down with the reason, and advice about the config, not about OOM kills.
+    const notAnExporter = page.locator('section.card[data-service="chroma-lb"]');
+    expect(await notAnExporter.locator('.reason').innerText()).toBe('Service down: serves none of the series chroma-monitor reads (resource_*, pg_*, chroma_*): is the URL an exporter\'s /metrics?');
+    expect(await notAnExporter.locator('.action').innerText()).toBe("The service may be running fine: point this target's url at its exporter's /metrics (the sidecar, or the app's startResourceMonitoring port)");
     const critical = page.locator('section.card[data-service="chroma-primary"]');
     expect(await critical.locator('.reason').innerText()).toBe('Memory usage CRITICAL: 97.0%');
     expect(await critical.locator('.action').innerText()).toContain('Upgrade chroma-primary from Starter ($7/month, 512 MB) to Standard ($25/month, 2 GB): +$18/month');

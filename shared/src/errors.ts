@@ -20,6 +20,7 @@ export const ErrorCode = {
   ScrapeLabelLimit: 'SCRAPE_LABEL_LIMIT',
   ScrapeParse: 'SCRAPE_PARSE',
   ScrapeEmpty: 'SCRAPE_EMPTY',
+  ScrapeServiceMismatch: 'SCRAPE_SERVICE_MISMATCH',
   StoreUnavailable: 'STORE_UNAVAILABLE',
   StoreQuery: 'STORE_QUERY',
   StoreInUse: 'STORE_IN_USE',

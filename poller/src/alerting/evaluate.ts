@@ -12,6 +12,7 @@ import { decide, decideServiceUp, DOWN_AFTER_FAILURES, type AlertPolicy, type De
 import { levelFor } from './levels.js';
 import { alertTitle, type AlertNotification, type AlertSubject, type ValueSnapshot } from './notification.js';
 import { recommendationsFor, resourceMessage, type CpuObservation } from './resource-messages.js';
+import { serviceDownAdvice } from './service-down-advice.js';
 
 export interface DatabaseObservation {
   sizeBytes: number;
@@ -25,6 +26,8 @@ export interface ServiceObservation {
   up: boolean;
   /** Why the scrape failed, for the "service down" message. */
   error: string | null;
+  /** The failed scrape's ErrorCode (SCRAPE_TIMEOUT…), which picks the advice; null when up or unknown. */
+  errorCode?: string | null;
   values: ValueSnapshot & { diskSizeBytes: number | null; served?: { memory: boolean; cpu: boolean; disk: boolean } };
   /** Epoch ms the values were read (the last successful scrape); null before any. */
   valuesAt: number | null;
@@ -141,7 +144,7 @@ export function evaluateService(observation: ServiceObservation, previous: Reado
         : level === 'critical'
           ? `${service} has failed ${Math.max(state.failures, DOWN_AFTER_FAILURES)} scrapes in a row${observation.error ? `: ${observation.error}` : ''}`
           : `${service} is answering scrapes again`;
-      emit('service', key, decision, decision.reason === 'flapping' ? 'warning' : level, alertTitle(service, 'service', decision.reason === 'flapping' ? 'warning' : level), summary, ['Check the service logs and its resource graphs; it may have been OOM-killed or be restarting']);
+      emit('service', key, decision, decision.reason === 'flapping' ? 'warning' : level, alertTitle(service, 'service', decision.reason === 'flapping' ? 'warning' : level), summary, [serviceDownAdvice(observation.errorCode ?? null)]);
     }
   }
 

@@ -6,3 +6,4 @@ export { evaluateService, testNotification, STARVED_THROTTLED_RATIO, type Servic
 export { EXPIRY_WARNING_DAYS } from './evaluate-database.js';
 export { throttlingText, type CpuObservation } from './resource-messages.js';
 export { removedTargetNotifications } from './removed-targets.js';
+export { serviceDownAdvice, CHECK_THE_SERVICE } from './service-down-advice.js';

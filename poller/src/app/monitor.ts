@@ -215,7 +215,7 @@ export class Monitor {
     let runtime = this.#recordScrape(target.service, result);
 
     const evaluate = (history: ForecastHistory): Evaluation => evaluateService(
-      { service: target.service, now, up: runtime.up, error: runtime.lastError, values: runtime.values, valuesAt: runtime.valuesAt, cpu: result.ok ? runtime.cpu : null, chroma: result.ok ? runtime.chroma : null, postgresUp: result.ok ? runtime.postgresUp : null, database: result.ok ? runtime.database : null },
+      { service: target.service, now, up: runtime.up, error: runtime.lastError, errorCode: runtime.lastErrorCode, values: runtime.values, valuesAt: runtime.valuesAt, cpu: result.ok ? runtime.cpu : null, chroma: result.ok ? runtime.chroma : null, postgresUp: result.ok ? runtime.postgresUp : null, database: result.ok ? runtime.database : null },
       this.#alertStates,
       {
         thresholds: config.thresholds,

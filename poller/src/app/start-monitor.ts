@@ -198,7 +198,7 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
     concurrency: config.concurrency,
     clock,
     runTarget: async (target, signal) =>
-      monitor.digest(target.service, await scrapeTarget(target, { timeoutMs: config.timeoutMs, bodyLimitBytes: config.bodyLimitBytes, sampleLimit: config.sampleLimit, signal }, clock)),
+      monitor.digest(target.service, await scrapeTarget(target, { timeoutMs: config.timeoutMs, bodyLimitBytes: config.bodyLimitBytes, sampleLimit: config.sampleLimit, signal, requireOwnSeries: true }, clock)),
     onCycleComplete: async (results, cycle) => {
       await monitor.handleCycle(results, { durationMs: cycle.durationMs, skippedCycles: scheduler!.stats().skippedCycles });
       if (monitor.role === 'leader') await digest?.tick();

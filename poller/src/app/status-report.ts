@@ -52,6 +52,8 @@ export interface StatusReport {
     up: boolean;
     last_scrape_at: string | null;
     last_error: string | null;
+    /** The last failure's ErrorCode (SCRAPE_TIMEOUT, SCRAPE_SERVICE_MISMATCH…), null when the last scrape succeeded. */
+    last_error_code: string | null;
     memory_percent: number | null;
     cpu_percent: number | null;
     disk_usage_percent: number | null;
@@ -107,6 +109,7 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
       up: view.up,
       last_scrape_at: iso(view.lastScrapeAt),
       last_error: view.lastError,
+      last_error_code: view.lastErrorCode,
       memory_percent: round1(view.memoryPercent),
       cpu_percent: round1(view.cpuPercent),
       disk_usage_percent: round1(view.diskUsagePercent),

@@ -20,7 +20,7 @@ export async function scrapeCommand(url: string, service: string | undefined, fi
     io.stderr(`chroma-monitor scrape: "${logLine(new Redactor().redact(redactUrl(url)), 200)}" is not an http or https URL\n`);
     return ExitCode.Usage;
   }
-  const result = await scrapeTarget({ service: service ?? '', url, bearerToken: null }, { timeoutMs: config.timeoutMs, bodyLimitBytes: config.bodyLimitBytes, sampleLimit: config.sampleLimit }, systemClock);
+  const result = await scrapeTarget({ service: service ?? '', url, bearerToken: null }, { timeoutMs: config.timeoutMs, bodyLimitBytes: config.bodyLimitBytes, sampleLimit: config.sampleLimit, requireOwnSeries: true }, systemClock);
   if (!result.ok) {
     io.stdout(`up: 0 (${result.error.code}: ${result.error.message}) in ${Math.round(result.durationMs)}ms\n`);
     return ExitCode.Failed;
@@ -39,7 +39,7 @@ export async function scrapeCommand(url: string, service: string | undefined, fi
     `service: ${named || '(unlabelled)'}`,
     `up: 1, ${samples.length} samples, ${result.bytes} bytes in ${Math.round(result.durationMs)}ms`,
     `memory: ${judged(v.memoryPercent, config.thresholds.memory)}`,
-    `cpu: ${judged(v.cpuPercent, config.thresholds.cpu)} (exporter window; the poller uses the rate between scrapes)`,
+    `cpu: ${judged(v.cpuPercent, config.thresholds.cpu)} (the exporter's own window: one scrape spans no cpu_window; the poller rates resource_cpu_seconds_total over cpu_window)`,
     `disk: ${judged(v.diskUsagePercent, config.thresholds.disk)}, free ${show(v.diskFreeGb, 'GB')}`,
   ];
   if (derived.database) {

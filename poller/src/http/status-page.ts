@@ -11,6 +11,7 @@ import type { StatusReport } from '../app/status-report.js';
 import type { CapacityReport } from '../report/index.js';
 import type { DatabaseBucket, ServiceBucket, TimelineEntry } from '../store/index.js';
 import { escapeHtml } from './html.js';
+import { serviceDownAdvice } from '../alerting/service-down-advice.js';
 import { renderChart, type ChartPoint } from './page/chart-svg.js';
 import { PAGE_ASSETS } from './page/page-assets.js';
 import { renderCostPanel } from './page/cost-panel.js';
@@ -100,7 +101,7 @@ function reasonAndAction(service: Service, state: CardState): string {
   const lines: string[] = [];
   if (state === 'down') {
     lines.push(`<p class="reason">Service down${service.last_error ? `: ${escapeHtml(service.last_error)}` : ''}</p>`);
-    lines.push('<ul class="action"><li>Check the service logs and its resource graphs; it may have been OOM-killed or be restarting</li></ul>');
+    lines.push(`<ul class="action"><li>${escapeHtml(serviceDownAdvice(service.last_error_code))}</li></ul>`);
     return lines.join('');
   }
   const reasons = (['memory', 'cpu', 'disk'] as const).flatMap((r) => {

@@ -21,6 +21,12 @@ export interface ScrapeOptions {
   userAgent?: string;
   /** Aborts the scrape (shutdown). */
   signal?: AbortSignal;
+  /**
+   * Fail a body that carries nothing for the target's service (SCRAPE_SERVICE_MISMATCH,
+   * SCRAPE_EMPTY; service-ownership.ts); a target service of '' accepts any. The monitor and
+   * the `scrape` command set it; off, the scrape is transport and syntax only.
+   */
+  requireOwnSeries?: boolean;
 }
 
 export interface ScrapeTargetSpec {

@@ -16,6 +16,7 @@ import got, { type RequestError } from 'got';
 import { cutText, ErrorCode, formatDuration, Redactor, type Clock } from '@chroma-monitor/shared';
 import { scanExposition, type ParsedBody } from '../exposition/index.js';
 import { labelLimitProblem, MAX_LABEL_VALUE_LENGTH } from './label-limits.js';
+import { serviceOwnershipProblem } from './service-ownership.js';
 import type { ScrapeOptions, ScrapeResult, ScrapeTargetSpec } from './scrape-result.js';
 
 const ACCEPT = 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
@@ -159,7 +160,10 @@ export function readScrapeBody(bytes: Uint8Array, sampleLimit: number): { ok: tr
   return { ok: true, body };
 }
 
-/** Scrapes one target. Never rejects; error messages are short, stable and free of the target's secrets. */
+/**
+ * Scrapes one target. Never rejects; error messages are short, stable and free of the target's secrets.
+ * With `requireOwnSeries`, a body with nothing for `target.service` fails: service-ownership.ts.
+ */
 export async function scrapeTarget(target: ScrapeTargetSpec, options: ScrapeOptions, clock: Clock): Promise<ScrapeResult> {
   const scrapedAt = clock.now();
   const started = performance.now();
@@ -173,6 +177,8 @@ export async function scrapeTarget(target: ScrapeTargetSpec, options: ScrapeOpti
     const body = await fetchBody(target, options);
     const read = readScrapeBody(body, options.sampleLimit);
     if (!read.ok) return failed(read.code, read.message);
+    const foreign = options.requireOwnSeries ? serviceOwnershipProblem(read.body, target.service === '' ? null : target.service) : null;
+    if (foreign) return failed(foreign.code, foreign.message);
     return { ok: true, body: read.body, durationMs: performance.now() - started, bytes: body.length, scrapedAt };
   } catch (error) {
     const failure = classify(error, options);

@@ -105,10 +105,23 @@ describe('MONITOR_TARGETS', () => {
     expect(ok.ok && ok.config.targets.map((t) => [t.service, t.url, t.plan, t.diskBytes])).toEqual([['a', 'http://a:1/metrics', 'standard', 20 * 1024 ** 3], ['b', 'http://b:2/metrics', null, null]]);
     const bad = await load(null, { MONITOR_TARGETS: 'nourl,x=ftp://x/m;colour=red' });
     expect(bad.ok ? [] : bad.problems).toEqual([
-      { path: 'env.MONITOR_TARGETS[0]', message: '"nourl" is not service=url[;plan=NAME][;disk=SIZE] (or write stack)' },
+      { path: 'env.MONITOR_TARGETS[0]', message: 'is not service=url[;plan=NAME][;disk=SIZE] (no "="; or write stack)' },
       { path: 'env.MONITOR_TARGETS[1]', message: 'unknown option "colour" (known: plan=NAME, disk=SIZE)' },
       { path: 'env.MONITOR_TARGETS[0].url', message: 'must be an http or https URL, got "ftp:…"' },
     ]);
+  });
+});
+
+describe('fault (tester): MONITOR_TARGETS echoed a malformed entry whole, a webhook URL or a password pasted into it', () => {
+  it.each([
+    { name: 'a Slack webhook URL', value: 'https://hooks.slack.com/services/T000/B000/XXXXsecretYYYY', why: 'no "="' },
+    { name: 'a bare password', value: 'MtPassQ9xyz', why: 'no "="' },
+    { name: 'a value after an empty service', value: '=MtPassQ9xyz', why: 'no service before "="' },
+  ])('$name: named by its position and what it lacks, never quoted', async ({ value, why }) => {
+    const bad = await load(null, { MONITOR_TARGETS: value });
+    expect(bad.ok ? [] : bad.problems).toEqual([{ path: 'env.MONITOR_TARGETS[0]', message: `is not service=url[;plan=NAME][;disk=SIZE] (${why}; or write stack)` }]);
+    expect(JSON.stringify(bad)).not.toContain('secretYYYY');
+    expect(JSON.stringify(bad)).not.toContain('MtPassQ9');
   });
 });
 

@@ -5,7 +5,8 @@
  * Redactor, which knows every secret the process was configured with in every
  * form it can take on the way out (secret-forms.ts), plus structural rules
  * that catch credentials it was never told about (`//user:pw@`, a token used
- * as a URL username, `?token=…`, `Authorization: Basic …`).
+ * as a URL username, `?token=…`, `Authorization: Basic …`, a webhook's
+ * `/services/T…/B…/…` path).
  *
  * Redact BEFORE cutting text to a length (text-cut.ts): a secret cut in half
  * no longer matches any form.
@@ -75,6 +76,11 @@ const USERINFO_PASSWORD = /(\/\/[^\s:/@]*):[^\s@]+@/g;
 const USERINFO_TOKEN = /(\bhttps?:?\/\/)([^\s:/@<>"'`]+)@(?=[^\s@])/gi;
 /** `?token=…`, `&api_key=…`, `;password=…`: values of query parameters named like credentials. */
 const QUERY_CREDENTIAL = new RegExp(`([?&;]${CREDENTIAL_PARAM.source}=)[^&\\s#"'<>\`]+`, 'gi');
+/**
+ * A Slack-style webhook path, `/services/T…/B…/token` (hooks.slack.com or any host): the path is
+ * the credential, so it is masked by shape wherever it appears, not only when it was configured.
+ */
+const WEBHOOK_PATH = /(\/services\/)[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+/g;
 /** `Bearer …`, `Basic …`, `Token …` credentials (an echoed Authorization header). Not a `realm=` challenge. */
 const AUTH_CREDENTIAL = /\b(Bearer|Basic|Token)(\s+)(?!realm=)[A-Za-z0-9._~+/=-]{6,}/gi;
 
@@ -130,6 +136,7 @@ export class Redactor {
       .replace(USERINFO_PASSWORD, `$1:${REDACTED}@`)
       .replace(USERINFO_TOKEN, (whole, scheme: string, user: string) => (user === REDACTED ? whole : `${scheme}${REDACTED}@`))
       .replace(QUERY_CREDENTIAL, `$1${REDACTED}`)
+      .replace(WEBHOOK_PATH, `$1${REDACTED}`)
       .replace(AUTH_CREDENTIAL, (whole, scheme: string, space: string) => (whole.endsWith(REDACTED) ? whole : `${scheme}${space}${REDACTED}`));
   }
 }

@@ -32,6 +32,14 @@ describe('redaction', () => {
     expect(urlHoldsCredentials(input)).toBe(expected);
   });
 
+  it.each([
+    ['a Slack webhook URL it was never told about', 'got "https://hooks.slack.com/services/T0A1/B0C2/XXXXsecretYYYY" here', `got "https://hooks.slack.com/services/${REDACTED}" here`],
+    ['the webhook path alone', 'POST /services/T0A1/B0C2/XXXXsecretYYYY failed', `POST /services/${REDACTED} failed`],
+    ['a two-segment services path is not a webhook', 'GET /services/health/ok', 'GET /services/health/ok'],
+  ])('by shape: %s', (_name, text, expected) => {
+    expect(new Redactor().redact(text)).toBe(expected);
+  });
+
   it('masks registered secrets, their passwords and webhook paths inside any text', () => {
     const redactor = new Redactor(['postgres://monitor:pa55word@db/chroma', 'https://hooks.slack.com/services/T0/B0/SECRETPATH', 'tok3n-value', null, 'ab']);
     const text = redactor.redact(

@@ -62,7 +62,9 @@ function list(value: string, problems: ConfigProblem[]): EnvTargets {
     const [head = '', ...options] = entry.split(';');
     const eq = head.indexOf('=');
     if (eq <= 0) {
-      problems.push({ path: `env.${TARGETS_VARIABLE}[${index}]`, message: `"${entry.slice(0, 80)}" is not service=url[;plan=NAME][;disk=SIZE] (or write ${STACK_PRESET})` });
+      // The entry is not quoted: without its `service=` it has no shape to trust, and a value pasted into
+      // the wrong variable (a webhook URL, a password) is exactly what must not be echoed.
+      problems.push({ path: `env.${TARGETS_VARIABLE}[${index}]`, message: `is not service=url[;plan=NAME][;disk=SIZE] (${eq === 0 ? 'no service before "="' : 'no "="'}; or write ${STACK_PRESET})` });
       return;
     }
     const target: RawTarget = { service: head.slice(0, eq), url: head.slice(eq + 1) };

@@ -7,12 +7,33 @@ import { USAGE } from './commands/usage.js';
 
 const COMMANDS = ['run', 'check-config', 'migrate', 'test-alert', 'scrape', 'rules', 'report'] as const;
 
+const OPTIONS = {
+  config: { type: 'string' },
+  out: { type: 'string' },
+  service: { type: 'string' },
+  resource: { type: 'string' },
+  level: { type: 'string' },
+  stdout: { type: 'boolean' },
+  'wait-for-database': { type: 'boolean' },
+  since: { type: 'string' },
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 function usageError(io: CommandIo, message: string): ExitCode {
   io.stderr(`${COMMAND}: ${message}\n\n${USAGE}`);
   return ExitCode.Usage;
 }
 
-export async function main(argv: string[], io: CommandIo, stopSignal: Promise<void>): Promise<ExitCode> {
+/**
+ * Runs one command. `stopSignal` resolves with SIGINT or SIGTERM (Ctrl-C, docker stop): `run`
+ * shuts down cleanly on it; every other command is one-shot and stops at once, exiting 130 or
+ * 143 as a shell reports a process a signal ended (as promtool and amtool do: a `test-alert`
+ * retrying a rate-limited Slack for minutes, or a `migrate` waiting on an unreachable database,
+ * must not ignore Ctrl-C). Nothing a one-shot command leaves half-done survives: a migration's
+ * transaction is rolled back by PostgreSQL when the connection closes.
+ */
+export async function main(argv: string[], io: CommandIo, stopSignal: Promise<NodeJS.Signals>): Promise<ExitCode> {
   const first = argv[0];
   const command = first === undefined || first.startsWith('-') ? 'run' : first;
   const rest = first === undefined || first.startsWith('-') ? argv : argv.slice(1);
@@ -23,18 +44,7 @@ export async function main(argv: string[], io: CommandIo, stopSignal: Promise<vo
       args: rest,
       strict: true,
       allowPositionals: command === 'scrape',
-      options: {
-        config: { type: 'string' },
-        out: { type: 'string' },
-        service: { type: 'string' },
-        resource: { type: 'string' },
-        level: { type: 'string' },
-        stdout: { type: 'boolean' },
-        'wait-for-database': { type: 'boolean' },
-        since: { type: 'string' },
-        format: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: OPTIONS,
     });
   } catch (error) {
     return usageError(io, errorMessage(error));
@@ -44,12 +54,22 @@ export async function main(argv: string[], io: CommandIo, stopSignal: Promise<vo
     io.stdout(USAGE);
     return ExitCode.Ok;
   }
-  // Each command's modules are loaded when it runs: the service (`run`) never loads report, rules or test-alert code.
+  if (command === 'run') {
+    const { runCommand } = await import('./commands/run-command.js');
+    return runCommand({ ...(values.config ? { config: values.config } : {}), waitForDatabase: values['wait-for-database'] ?? false }, io, stopSignal.then(() => undefined));
+  }
+  const interrupted = stopSignal.then((signal) => {
+    io.stderr(`${COMMAND} ${command}: interrupted (${signal})\n`);
+    return signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated;
+  });
+  return Promise.race([oneShot(command, values, positionals, io), interrupted]);
+}
+
+type ParsedValues = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+/** The one-shot commands. Each command's modules are loaded when it runs: the service (`run`) never loads report, rules or test-alert code. */
+async function oneShot(command: string, values: ParsedValues, positionals: string[], io: CommandIo): Promise<ExitCode> {
   switch (command) {
-    case 'run': {
-      const { runCommand } = await import('./commands/run-command.js');
-      return runCommand({ ...(values.config ? { config: values.config } : {}), waitForDatabase: values['wait-for-database'] ?? false }, io, stopSignal);
-    }
     case 'check-config':
       return (await import('./commands/check-config-command.js')).checkConfigCommand(values.config, io);
     case 'migrate':
@@ -68,9 +88,9 @@ export async function main(argv: string[], io: CommandIo, stopSignal: Promise<vo
   }
 }
 
-const stopSignal = new Promise<void>((resolve) => {
-  process.once('SIGTERM', () => resolve());
-  process.once('SIGINT', () => resolve());
+const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+  process.once('SIGTERM', () => resolve('SIGTERM'));
+  process.once('SIGINT', () => resolve('SIGINT'));
 });
 main(process.argv.slice(2), processIo(), stopSignal).then(
   (code) => process.exit(code),

@@ -198,6 +198,37 @@ describe('chroma-monitor migrate, scrape and test-alert', () => {
     expect(output).not.toContain(WEBHOOK_PATH);
   });
 
+  it.each([
+    { name: 'SIGINT (Ctrl-C) to test-alert retrying a rate-limited Slack (429, Retry-After 600)', signal: 'SIGINT' as const, code: 130 },
+    { name: 'SIGTERM to the same', signal: 'SIGTERM' as const, code: 143 },
+  ])('fault (tester): $name stops it at once, exit $code, nothing more sent', async ({ signal, code }) => {
+    receiver.script({ status: 429, headers: { 'retry-after': '600' }, body: 'rate_limited' }); // the next attempt would come minutes later
+    const before = receiver.requests.length;
+    const child = spawnNode(CLI, ['test-alert', '--service', 's', '--resource', 'memory', '--level', 'warning'], { SLACK_WEBHOOK_URL: receiver.url });
+    await child.waitForOutput(/attempt 1:/);
+    child.child.kill(signal);
+    expect(await child.exited).toBe(code);
+    expect(child.output()).toContain(`chroma-monitor test-alert: interrupted (${signal})`);
+    expect(receiver.requests.length - before).toBe(1);
+  });
+
+  it('fault (tester): SIGINT to scrape waiting on a target that never answers: exit 130 before its timeout', async () => {
+    const silent = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const child = spawnNode(CLI, ['scrape', `http://127.0.0.1:${(silent.address() as AddressInfo).port}/metrics`]);
+      // The request is out once the server has a connection.
+      await new Promise<void>((resolve) => silent.once('connection', () => resolve()));
+      child.child.kill('SIGINT');
+      expect(await child.exited).toBe(130);
+      expect(child.output()).toContain('chroma-monitor scrape: interrupted (SIGINT)');
+      expect(child.output()).not.toContain('SCRAPE_TIMEOUT');
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
   it('test-alert exits 1 when Slack refuses (permanent 4xx), and names the status', async () => {
     receiver.script({ status: 404, body: 'no_service' });
     const { code, output } = await cli(['test-alert', '--service', 's', '--resource', 'memory', '--level', 'warning'], { SLACK_WEBHOOK_URL: receiver.url });

@@ -16,7 +16,8 @@ export interface CommandIo {
  * delivered), 2 usage error, 3 nothing to deliver to (`test-alert` without a
  * webhook and without --stdout).
  */
-export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, NotConfigured: 3 } as const;
+/** Interrupted: 128 + the signal's number, as shells report a process a signal ended (SIGINT 130, SIGTERM 143). */
+export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, NotConfigured: 3, Interrupted: 130, Terminated: 143 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** How the README and every hint name the command: runnable as written after `npm ci`. */

@@ -23,4 +23,6 @@ COPY --from=build /app /app
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 9400 9464
-CMD ["node", "--max-semi-space-size=1", "poller/dist/cli.js", "run"]
+# A 1 MB young generation and one V8 worker thread (each worker keeps its own malloc arena): see
+# bench/analysis.md, goal 3. The same flags as `npm start` and render.yaml's dockerCommand.
+CMD ["node", "--max-semi-space-size=1", "--v8-pool-size=1", "poller/dist/cli.js", "run"]

@@ -19,5 +19,11 @@ export {
   type PostgresProbe,
   type PostgresProbeOptions,
   type ProbeReading,
+  loadPg,
 } from './postgres/index.js';
 export { registerChromaProbe, boundedCollections, OTHER_COLLECTIONS, type ChromaProbe, type ChromaProbeOptions } from './chroma/index.js';
+/**
+ * prom-client's classes loaded without its package index, whose Pushgateway loads node:https (and TLS)
+ * and whose cluster aggregator and Summary load more: for a caller (the poller) that needs only these.
+ */
+export { Registry, Gauge, Counter } from './prom-client-core.js';

@@ -1,5 +1,5 @@
 /**
- * prom-client's Registry and Gauge without its package index. The index also
+ * prom-client's Registry, Gauge and Counter without its package index. The index also
  * loads the default-metrics collectors (and through them @opentelemetry/api),
  * the Pushgateway (http, https, zlib) and the cluster aggregator: ~11 MB of
  * RSS in a process that uses none of them (measured: `require('prom-client')`
@@ -20,6 +20,10 @@ export type Registry = PromClient.Registry;
 /** prom-client's `Gauge` class (lib/gauge.js). */
 export const Gauge = require('prom-client/lib/gauge.js') as typeof PromClient.Gauge;
 export type Gauge<T extends string = string> = PromClient.Gauge<T>;
+
+/** prom-client's `Counter` class (lib/counter.js); the poller's own metrics use it. */
+export const Counter = require('prom-client/lib/counter.js') as typeof PromClient.Counter;
+export type Counter<T extends string = string> = PromClient.Counter<T>;
 
 /** prom-client's `collectDefaultMetrics`, loaded on the first call only (lib/defaultMetrics.js). */
 export function collectDefaultMetrics(config: PromClient.DefaultMetricsCollectorConfiguration<PromClient.RegistryContentType>): void {

@@ -4,15 +4,15 @@
  * with node:http). Asserted on the module list of a fresh node process, not on timing or RSS.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readLoadedModules, RECORDER_URL } from '../../test-support/loaded-modules.js';
 
 const EXPORTER_DIR = fileURLToPath(new URL('..', import.meta.url));
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const RECORDER = new URL('./fixtures/loaded-modules/record.js', import.meta.url).href;
 const ENTRY_SCRIPT = [
   "const entry = await import('@chroma-monitor/exporter');",
   "if (typeof entry.startResourceMonitoring !== 'function') throw new Error('entry not loaded');",
@@ -27,16 +27,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** npm package names (`pg`, `@opentelemetry/api`) of the CommonJS files in a path list. */
-function packageNames(paths: string[]): string[] {
-  const names = new Set<string>();
-  for (const path of paths) {
-    const match = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](?!.*[\\/]node_modules[\\/])/.exec(path);
-    if (match) names.add(match[1]!.replace('\\', '/'));
-  }
-  return [...names].sort();
-}
-
 /**
  * Runs node with `args` and the recorder preloaded, in the exporter's directory. With `until`,
  * waits for that output, then sends SIGTERM (the sidecar exits through process.exit). Resolves
@@ -44,7 +34,7 @@ function packageNames(paths: string[]): string[] {
  */
 async function packagesLoadedBy(args: string[], until?: RegExp): Promise<string[]> {
   const file = join(dir, `modules-${runs++}.json`);
-  const child = spawn(process.execPath, ['--import', RECORDER, ...args], {
+  const child = spawn(process.execPath, ['--import', RECORDER_URL, ...args], {
     cwd: EXPORTER_DIR,
     env: { ...process.env, LOADED_MODULES_FILE: file },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,7 +48,7 @@ async function packagesLoadedBy(args: string[], until?: RegExp): Promise<string[
   child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()));
   const code = await exited;
   if (code !== 0) throw new Error(`node ${args.join(' ')} exited with ${code}: ${output}`);
-  return packageNames(JSON.parse(await readFile(file, 'utf8')) as string[]);
+  return (await readLoadedModules(file)).packages;
 }
 
 describe('the package entry', () => {

@@ -8,3 +8,4 @@ export {
 } from './postgres-probe.js';
 export { runPostgresCommand, POSTGRES_USAGE, type CommandStreams } from './run-postgres-command.js';
 export type { PostgresReading } from './postgres-reader.js';
+export { loadPg } from './load-pg.js';

@@ -4,9 +4,11 @@
  * listener keeps a dropped idle connection from crashing the process.
  *
  * `pg` is loaded on the first reading, not on import: a service that embeds
- * the exporter for its resource metrics never pays for it (~6.7 MiB RSS).
+ * the exporter for its resource metrics never pays for it (~6.7 MiB RSS),
+ * and it is loaded through loadPg (load-pg.ts), which spares it fetch and TLS.
  */
 import type pg from 'pg';
+import { loadPg } from './load-pg.js';
 
 export interface PostgresReading {
   datname: string;
@@ -38,7 +40,7 @@ export class PostgresReader {
   }
 
   #connect(): Promise<pg.Pool> {
-    this.#pool ??= import('pg').then(({ default: driver }) => this.#createPool(driver));
+    this.#pool ??= Promise.resolve().then(() => this.#createPool(loadPg()));
     return this.#pool;
   }
 

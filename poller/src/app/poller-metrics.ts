@@ -3,7 +3,8 @@
  * what it stored and what it delivered. One registry per poller instance,
  * never prom-client's global one, so tests and embedders can run several.
  */
-import { Counter, Gauge, Registry } from 'prom-client';
+// From the exporter's prom-client-core: prom-client's index would load node:https through its Pushgateway.
+import { Counter, Gauge, Registry } from '@chroma-monitor/exporter';
 import { PollerMetric, RESOURCES, SERVICE_LABEL, levelSeverity, type AlertLevel, type Resource } from '@chroma-monitor/shared';
 
 export class PollerMetrics {

@@ -7,7 +7,8 @@
  * on different databases of one server never compete.
  * See https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
  */
-import pg from 'pg';
+import type * as Pg from 'pg';
+import { loadPg } from '@chroma-monitor/exporter';
 import { errorMessage, type Redactor } from '@chroma-monitor/shared';
 import type { LockObservation } from '../leader/decide-role.js';
 
@@ -31,7 +32,7 @@ export interface LeaderLockOptions {
 
 export class LeaderLock {
   readonly #o: LeaderLockOptions;
-  #client: pg.Client | null = null;
+  #client: Pg.Client | null = null;
   #held = false;
   #lastError: string | null = null;
 
@@ -72,7 +73,7 @@ export class LeaderLock {
     await this.#discard();
   }
 
-  async #ask(client: pg.Client): Promise<LockObservation> {
+  async #ask(client: Pg.Client): Promise<LockObservation> {
     if (this.#held) {
       await client.query('SELECT 1');
       this.#lastError = null;
@@ -85,8 +86,8 @@ export class LeaderLock {
     return this.#held ? 'acquired' : 'busy';
   }
 
-  async #connect(): Promise<pg.Client> {
-    const client = new pg.Client({
+  async #connect(): Promise<Pg.Client> {
+    const client = new (loadPg().Client)({
       connectionString: this.#o.databaseUrl,
       connectionTimeoutMillis: this.#o.connectTimeoutMs,
       statement_timeout: this.#o.statementTimeoutMs,

@@ -4,7 +4,7 @@
  * run with no server. PGlite is imported only when used, so the pg path
  * never pays for its WebAssembly build in memory.
  */
-import pg from 'pg';
+import { loadPg } from '@chroma-monitor/exporter';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
@@ -30,7 +30,7 @@ export interface PostgresClientOptions {
 }
 
 export function createPostgresClient(options: PostgresClientOptions): SqlClient {
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: options.databaseUrl,
     max: options.maxConnections,
     connectionTimeoutMillis: options.connectTimeoutMs,
@@ -63,7 +63,7 @@ export function createPostgresClient(options: PostgresClientOptions): SqlClient 
         // timeout or a network error the server may still answer the abandoned statement, and
         // that late reply would be taken for the next query's: the connection is discarded
         // instead (the server rolls back when it sees the socket close).
-        if (error instanceof pg.DatabaseError && !broken) {
+        if (error instanceof loadPg().DatabaseError && !broken) {
           await client.query('ROLLBACK').catch(() => {
             broken = true;
           });

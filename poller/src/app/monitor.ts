@@ -9,12 +9,13 @@ import { alertPolicy, evaluateService, removedTargetNotifications, reviveAlertSt
 import { deriveScrape, type DerivedScrape } from '../derive/index.js';
 import type { NotificationDispatcher } from '../notify/index.js';
 import type { PlanCatalog, Point } from '../recommend/index.js';
-import type { ScrapeResult } from '../scrape/index.js';
+import type { ScrapeResult, TimerPort } from '../scrape/index.js';
 import type { DatabaseSample, ServiceSample, Store } from '../store/index.js';
 import type { Role } from '../leader/decide-role.js';
 import type { Logger } from './logger.js';
 import type { PollerMetrics } from './poller-metrics.js';
 import type { DatabaseView, ServiceView } from './status-report.js';
+import { StoreWaitDeadline, storeWaitBudgetMs } from './store-wait.js';
 import { newTargetRuntime, withFailure, withSuccess, type TargetRuntime } from './target-runtime.js';
 
 export interface MonitorDeps {
@@ -26,7 +27,14 @@ export interface MonitorDeps {
   catalog: PlanCatalog;
   redactor: Redactor;
   logger: Logger;
+  /** Timers for the cycle's store-wait deadline (app/store-wait.ts). Default Node's. */
+  timers?: TimerPort;
 }
+
+const systemTimers: TimerPort = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 /**
  * A scrape reduced to what the cycle needs, right after it finished: the
@@ -66,6 +74,12 @@ export class Monitor {
   #role: Role = 'leader';
   /** Set on becoming leader: the next cycle reloads alert state from the store first. */
   #reloadPending = false;
+  /**
+   * The store work of the cycles (save, flush, prune, the digest), one after another in cycle
+   * order: a cycle that stopped waiting for its work (app/store-wait.ts) leaves it here, and the
+   * next cycle's work runs after it, so states and outbox rows are written in the order decided.
+   */
+  #storeWork: Promise<void> = Promise.resolve();
 
   constructor(deps: MonitorDeps) {
     this.#deps = deps;
@@ -130,12 +144,43 @@ export class Monitor {
     return this.#role;
   }
 
-  /** Handles one finished cycle. Never throws. */
+  /**
+   * Handles one finished cycle. Never throws. Waits for the store at most the cycle's budget
+   * (store-wait.ts: half of what the interval leaves after the scrapes), so a database that
+   * hangs never makes the scheduler skip a tick; work still running then finishes in the
+   * background, before the next cycle's.
+   */
   async handleCycle(results: ReadonlyMap<string, DigestedScrape>, cycle: { durationMs: number; skippedCycles: number }): Promise<void> {
+    const deadline = new StoreWaitDeadline(storeWaitBudgetMs(this.#deps.config.intervalMs, cycle.durationMs), this.#deps.timers ?? systemTimers);
+    try {
+      await this.#handleCycle(results, cycle, deadline);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /**
+   * Queues store work after every cycle's store work so far (the digest uses it too) and resolves
+   * when it is done. Never rejects: a failure is logged.
+   */
+  queueStoreWork(work: () => Promise<unknown>): Promise<void> {
+    this.#storeWork = this.#storeWork.then(work).then(
+      () => undefined,
+      (error: unknown) => this.#deps.logger.warn(`store work failed (retried next cycle): ${errorMessage(error)}`),
+    );
+    return this.#storeWork;
+  }
+
+  async #handleCycle(results: ReadonlyMap<string, DigestedScrape>, cycle: { durationMs: number; skippedCycles: number }, deadline: StoreWaitDeadline): Promise<void> {
     const { config, store, metrics } = this.#deps;
-    if (this.#role === 'standby') return this.#handleStandbyCycle(results);
+    // The next-cycle check: while the database does not answer, every store call fails at once;
+    // this asks it again in the background so the store is used again as soon as it answers.
+    if (!store.reachability().reachable) void store.checkReachable();
+    if (this.#role === 'standby') return this.#handleStandbyCycle(results, deadline);
     if (this.#reloadPending) {
       this.#reloadPending = false;
+      // Awaited whole: deciding on the state another leader saved is the point of a takeover. One
+      // bounded wait at most (a store that does not answer fails at once after it).
       await this.loadState();
     }
     const now = this.#deps.clock.now();
@@ -146,26 +191,35 @@ export class Monitor {
     for (const target of config.targets) {
       const result = results.get(target.service);
       if (!result) continue;
-      const { sample, databaseSample, notifications } = await this.#handleTarget(target, result, now);
+      const { sample, databaseSample, notifications } = await this.#handleTarget(target, result, now, deadline);
       if (sample) samples.push(sample);
       if (databaseSample) databaseSamples.push(databaseSample);
       outgoing.push(...notifications);
     }
 
     store.history.append(samples, databaseSamples);
-    // Queued before the state is saved (a crash in between decides the alert again rather than
-    // losing it: the newer copy replaces the unsent one), sent only after: a message that reached
-    // Slack always has its decision saved, so a crash mid-send re-sends that one message, never a
-    // second decision of it.
-    if (outgoing.length > 0) {
-      await this.#deps.dispatcher.enqueue(outgoing.map((n) => ({ alertKey: n.alertKey, level: n.level, createdAt: n.at, notification: n })), { wake: false });
-    }
-    await this.#saveStates(now);
-    if (outgoing.length > 0) this.#deps.dispatcher.wake();
-    await store.history.flush();
-    await this.#pruneIfDue(now);
+    await deadline.race(this.queueStoreWork(() => this.#persist(outgoing, now)));
     const health = store.health();
     metrics.recordTotals({ rowsWritten: health.writtenRows, rowsBuffered: health.bufferedRows, rowsDropped: health.droppedRows, cycleDurationMs: cycle.durationMs, cyclesSkipped: cycle.skippedCycles, notificationsPending: this.#deps.dispatcher.health().pending });
+  }
+
+  /**
+   * Queued before the state is saved (a crash in between decides the alert again rather than
+   * losing it: the newer copy replaces the unsent one), sent only after: a message that reached
+   * Slack always has its decision saved, so a crash mid-send re-sends that one message, never a
+   * second decision of it. When the store does not answer, the enqueue holds the alerts in the
+   * dispatcher's memory and the save keeps the states dirty (both fail at once after the first
+   * wait), and the wake sends them from memory: the documented fallback.
+   */
+  async #persist(outgoing: readonly AlertNotification[], now: number): Promise<void> {
+    const { store, dispatcher } = this.#deps;
+    if (outgoing.length > 0) {
+      await dispatcher.enqueue(outgoing.map((n) => ({ alertKey: n.alertKey, level: n.level, createdAt: n.at, notification: n })), { wake: false });
+    }
+    await this.#saveStates(now);
+    if (outgoing.length > 0) dispatcher.wake();
+    await store.history.flush();
+    await this.#pruneIfDue(now);
   }
 
   /** The target's runtime advanced by one scrape, and the scrape counted (leader and standby alike). */
@@ -184,12 +238,14 @@ export class Monitor {
    * A standby's cycle: the scrape updates what /status and /metrics show; levels are the ones
    * the leader saved. Nothing is evaluated, stored or sent (two scrapers, one history).
    */
-  async #handleStandbyCycle(results: ReadonlyMap<string, DigestedScrape>): Promise<void> {
+  async #handleStandbyCycle(results: ReadonlyMap<string, DigestedScrape>, deadline: StoreWaitDeadline): Promise<void> {
     const { config, metrics } = this.#deps;
     const now = this.#deps.clock.now();
     let saved: Map<string, AlertState> | null = null;
     try {
-      saved = new Map((await this.#deps.store.alertStates.loadAll()).map((s) => [s.key, reviveAlertState(s.state, now)]));
+      const read = await deadline.race(this.#deps.store.alertStates.loadAll());
+      // Past the deadline the read goes on unheard: this cycle shows the levels last read.
+      if (read.done) saved = new Map(read.value.map((s) => [s.key, reviveAlertState(s.state, now)]));
     } catch {
       saved = null; // the leader's levels are unknown: keep showing the last ones read
     }
@@ -210,7 +266,7 @@ export class Monitor {
     }
   }
 
-  async #handleTarget(target: TargetConfig, result: DigestedScrape, now: number) {
+  async #handleTarget(target: TargetConfig, result: DigestedScrape, now: number, deadline: StoreWaitDeadline) {
     const { metrics, config } = this.#deps;
     let runtime = this.#recordScrape(target.service, result);
 
@@ -232,11 +288,11 @@ export class Monitor {
         databaseSizeHistory: history.databaseSize,
       },
     );
-    let evaluation = evaluate(await this.#forecastHistory(target, runtime, now, false));
+    let evaluation = evaluate(await this.#forecastHistory(target, runtime, now, false, deadline));
     // A disk or database alert about to go out gets its forecast from fresh history, never from the
     // cache (SPEC §8 "Forecasts"). evaluateService is pure: the second run decides exactly the same.
     if (evaluation.notifications.some((n) => (n.resource === 'disk' || n.resource === 'database') && n.level !== 'ok')) {
-      evaluation = evaluate(await this.#forecastHistory(target, runtime, now, true));
+      evaluation = evaluate(await this.#forecastHistory(target, runtime, now, true, deadline));
     }
     for (const [key, state] of evaluation.states) {
       if (this.#alertStates.get(key) !== state) this.#dirty.add(key);
@@ -261,21 +317,29 @@ export class Monitor {
 
   /**
    * Recent history for forecasts, read only near a threshold and cached a
-   * few minutes for the page; `fresh` bypasses the cache (an alert is being sent).
+   * few minutes for the page; `fresh` bypasses the cache (an alert is being sent). A read the
+   * cycle's deadline cuts short gives no forecast (the cached one when there is one): the alert
+   * goes out without it rather than late.
    */
-  async #forecastHistory(target: TargetConfig, runtime: TargetRuntime, now: number, fresh: boolean): Promise<ForecastHistory> {
+  async #forecastHistory(target: TargetConfig, runtime: TargetRuntime, now: number, fresh: boolean, deadline: StoreWaitDeadline): Promise<ForecastHistory> {
     const { thresholds } = this.#deps.config;
     const nearDisk = (runtime.values.diskUsagePercent ?? 0) >= thresholds.disk.warning * NEAR_WARNING;
     const nearDatabase = (runtime.database?.sizeBytes ?? 0) >= thresholds.databaseSize.warning * NEAR_WARNING;
     if (!nearDisk && !nearDatabase) return NO_HISTORY;
     const cached = this.#historyCache.get(target.service);
     if (!fresh && cached && now - cached.at >= 0 && now - cached.at < HISTORY_CACHE_MS) return cached;
+    const since = now - FORECAST_WINDOW_MS;
+    const { store } = this.#deps;
     try {
-      const since = now - FORECAST_WINDOW_MS;
-      const rows = nearDisk ? await this.#deps.store.serviceHistory(target.service, since) : [];
+      const read = await deadline.race(Promise.all([
+        nearDisk ? store.serviceHistory(target.service, since) : Promise.resolve([]),
+        nearDatabase ? store.databaseHistory(target.service, since) : Promise.resolve([]),
+      ]));
+      if (!read.done) return cached ?? NO_HISTORY;
+      const [rows, databaseRows] = read.value;
       const freeGb = rows.flatMap((s) => (s.diskFreeGb === null ? [] : [{ at: s.recordedAt, value: s.diskFreeGb }]));
       const records = rows.flatMap((s) => (s.chromaRecords === null || s.chromaRecords === undefined ? [] : [{ at: s.recordedAt, value: s.chromaRecords }]));
-      const databaseSize = nearDatabase ? (await this.#deps.store.databaseHistory(target.service, since)).map((s) => ({ at: s.recordedAt, value: s.sizeBytes })) : [];
+      const databaseSize = databaseRows.map((s) => ({ at: s.recordedAt, value: s.sizeBytes }));
       const entry = { at: now, freeGb, records, databaseSize };
       this.#historyCache.set(target.service, entry);
       return entry;
@@ -307,8 +371,9 @@ export class Monitor {
     }
   }
 
-  /** Saves any unsaved alert state (shutdown). */
+  /** Waits for the cycles' store work, then saves any unsaved alert state (shutdown). */
   async flushState(): Promise<void> {
+    await this.#storeWork;
     if (this.#role === 'standby') return; // a standby's states are the leader's, read-only here
     await this.#saveStates(this.#deps.clock.now());
   }

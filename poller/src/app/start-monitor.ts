@@ -144,7 +144,7 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
   try {
     const notice = await embeddedStoreNotice(config);
     if (notice) logger.info(notice);
-    store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, bufferRows: config.bufferRows, redactor, logger, requireReachable: !options.waitForDatabase });
+    store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, bufferRows: config.bufferRows, redactor, logger, requireReachable: !options.waitForDatabase, clock });
   } catch (error) {
     await Promise.all([http.close(), probe?.close()]);
     throw error;
@@ -201,7 +201,9 @@ export async function startMonitor(config: MonitorConfig, options: StartOptions 
       monitor.digest(target.service, await scrapeTarget(target, { timeoutMs: config.timeoutMs, bodyLimitBytes: config.bodyLimitBytes, sampleLimit: config.sampleLimit, signal, requireOwnSeries: true }, clock)),
     onCycleComplete: async (results, cycle) => {
       await monitor.handleCycle(results, { durationMs: cycle.durationMs, skippedCycles: scheduler!.stats().skippedCycles });
-      if (monitor.role === 'leader') await digest?.tick();
+      // After the cycle's store work and not waited for: a database that hangs delays the digest,
+      // never the next scrape.
+      if (monitor.role === 'leader' && digest) void monitor.queueStoreWork(() => digest.tick());
     },
     onLoopError: (message) => logger.warn(message),
   });

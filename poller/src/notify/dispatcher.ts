@@ -124,7 +124,6 @@ export class NotificationDispatcher {
       await this.#o.outbox.enqueue(items);
       this.#healed('write');
     } catch (error) {
-      this.#outboxFailed('write', `outbox unavailable, holding ${items.length} alert(s) in memory: ${errorMessage(error)}`);
       for (const item of items) this.#memory.push({ ...item, attempts: 0, nextAttemptAt: item.createdAt, lastError: null });
       const excess = this.#memory.length - this.#o.memoryLimit;
       if (excess > 0) {
@@ -132,6 +131,7 @@ export class NotificationDispatcher {
         this.#dropped += excess;
         this.#o.logger.warn(`notifier: memory queue full, dropped the ${excess} oldest alert(s) (${this.#dropped} in total)`);
       }
+      this.#outboxFailed('write', `outbox unavailable, holding ${this.#memory.length} alert(s) in memory: ${errorMessage(error)}`);
     }
     this.#pending += items.length;
     if (options.wake ?? true) this.wake();
@@ -320,8 +320,15 @@ export class NotificationDispatcher {
     }
   }
 
+  /**
+   * Removes items from memory (delivered, given up, or written to the outbox). With nothing held
+   * any more, "holding N alert(s) in memory" no longer describes the present, whatever the
+   * outbox does now: the problem is dropped, and the next pass's outbox read says whether the
+   * database answers (health shows the present, not the last write that failed).
+   */
   #forget(items: readonly MemoryItem[]): void {
     if (items.length > 0) this.#memory = this.#memory.filter((item) => !items.includes(item));
+    if (this.#memory.length === 0 && this.#outboxErrors.delete('write')) this.#o.logger.warn('notifier: no alert held in memory any more');
   }
 
   async #refreshPending(): Promise<void> {

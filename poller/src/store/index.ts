@@ -9,4 +9,5 @@ export type { ServiceSample, DatabaseSample, StoredAlertState, OutboxMessage, St
 export type { ServiceCapacityRow, DatabaseCapacityRow, AlertCountRow } from './capacity-queries.js';
 export type { TimelineEntry } from './timeline-queries.js';
 export type { ServiceBucket, DatabaseBucket } from './chart-queries.js';
+export { ReachabilityGate, isUnanswered, type Reachability, type ReachabilityGateOptions } from './reachability-gate.js';
 export { LeaderLock, LEADER_LOCK_KEY, type LeaderLockOptions } from './leader-lock.js';

@@ -104,10 +104,21 @@ export class LeaderLock {
     return client;
   }
 
+  /**
+   * Ends the session, waiting at most the connect deadline: pg's end() sends Terminate and waits
+   * for the server to close the socket, which a hung server or a black-holed network never does
+   * (the leadership loop and shutdown would wait on it for good). Past the deadline the socket is
+   * destroyed; PostgreSQL ends the session, and releases the lock, when it sees it gone.
+   */
   async #discard(): Promise<void> {
     const client = this.#client;
     this.#client = null;
     this.#held = false;
-    if (client) await client.end().catch(() => undefined);
+    if (!client) return;
+    let timer: NodeJS.Timeout | null = null;
+    const ended = client.end().then(() => true, () => true);
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.#o.connectTimeoutMs)));
+    if (!(await Promise.race([ended, late]))) client.connection.stream.destroy();
+    if (timer) clearTimeout(timer);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { ErrorCode, MonitorError, errorMessage, redactUrl, type Redactor } from '@chroma-monitor/shared';
+import { ErrorCode, MonitorError, errorMessage, redactUrl, systemClock, type Clock, type Redactor } from '@chroma-monitor/shared';
 import { AlertStateRepository } from './alert-state-repository.js';
 import { alertCounts, databaseCapacity, serviceCapacity, type AlertCountRow, type DatabaseCapacityRow, type ServiceCapacityRow } from './capacity-queries.js';
 import { databaseHistory, latestSamples, pruneHistory, serviceHistory } from './history-queries.js';
@@ -18,7 +18,8 @@ import { ensureEmbeddedStore } from './embedded-init.js';
 import { HistoryWriter } from './history-writer.js';
 import { migrate } from './migrations.js';
 import { OutboxRepository } from './outbox-repository.js';
-import { createEmbeddedClient, createPostgresClient, type SqlClient } from './sql-client.js';
+import { ReachabilityGate, type Reachability } from './reachability-gate.js';
+import { createEmbeddedClient, createPostgresClient, type Queryable, type SqlClient } from './sql-client.js';
 import type { DatabaseSample, ServiceSample, StoreHealth } from './types.js';
 
 /** How to open the store. */
@@ -42,6 +43,14 @@ export interface StoreOptions {
   /** Deadlines for the pg path. Defaults: connect 5 s, statement 10 s. */
   connectTimeoutMs?: number;
   statementTimeoutMs?: number;
+  /**
+   * While PostgreSQL does not answer, every call fails at once and it is asked
+   * again (`SELECT 1`, in the background) at most once per this period, ms.
+   * Default 5000 (store/reachability-gate.ts).
+   */
+  recheckMs?: number;
+  /** Monotonic time for the recheck period. Default the system clock. */
+  clock?: Clock;
 }
 
 /** The opened store. Every method but `history.append` and `health` may reject while the database is unreachable. */
@@ -69,13 +78,33 @@ export interface Store {
   capacity(sinceMs: number, untilMs: number): Promise<{ services: ServiceCapacityRow[]; databases: DatabaseCapacityRow[]; alerts: AlertCountRow[] }>;
   /** Deletes history rows recorded before `nowMs - retentionMs`; returns how many. */
   prune(nowMs: number, retentionMs: number): Promise<number>;
-  /** The history writer's health, for /status and /metrics. */
+  /**
+   * The history writer's health, for /status and /metrics: not ok while the
+   * database does not answer (the gate's reason first), or while the last flush failed.
+   */
   health(): StoreHealth;
+  /**
+   * Whether the database answers now. False after a call found it not answering (a deadline,
+   * a refused connection), until a background check finds it answering: meanwhile every
+   * method but `history.append` and `health` rejects at once (STORE_UNAVAILABLE). Always
+   * reachable for the embedded store.
+   */
+  reachability(): Reachability;
+  /**
+   * Asks the database now (`SELECT 1`, bounded by the connect and statement deadlines) and
+   * resolves to whether it answered; reopens the store when it did. Single-flight, never rejects.
+   */
+  checkReachable(): Promise<boolean>;
   /** Raw SQL against the store (migrated first): for the CLI, dashboards checks and tests. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
   close(): Promise<void>;
 }
 
+/**
+ * Opens the store (see StoreOptions). Rejects only when the data directory is
+ * in use (STORE_IN_USE) or, with `requireReachable`, the database cannot be
+ * reached now (STORE_UNAVAILABLE).
+ */
 export async function openStore(options: StoreOptions): Promise<Store> {
   let client: SqlClient;
   let lock: DataDirLock | null = null;
@@ -103,10 +132,24 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await lock?.release();
   };
 
+  // Only a server can hang; the embedded store is a library call on local disk.
+  const raw = client;
+  const gate = raw.kind === 'postgres'
+    ? new ReachabilityGate({ check: async () => void (await raw.query('SELECT 1')), clock: options.clock ?? systemClock, recheckMs: options.recheckMs ?? 5_000, redactor: options.redactor, logger: options.logger })
+    : null;
+  const gated: SqlClient = gate
+    ? {
+        kind: raw.kind,
+        query: <T>(text: string, params?: unknown[]) => gate.run(() => raw.query<T>(text, params)),
+        transaction: <T>(fn: (tx: Queryable) => Promise<T>) => gate.run(() => raw.transaction(fn)),
+        close: () => raw.close(),
+      }
+    : raw;
+
   let migrated: Promise<void> | null = null;
   /** The client, migrated; a failed migration is retried on the next use. */
   const ready = async (): Promise<SqlClient> => {
-    migrated ??= migrate(client).then(
+    migrated ??= migrate(gated).then(
       () => undefined,
       (error: unknown) => {
         migrated = null;
@@ -114,7 +157,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       },
     );
     await migrated;
-    return client;
+    return gated;
   };
 
   const history = new HistoryWriter(ready, options.bufferRows, options.redactor);
@@ -148,7 +191,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       return { services: await serviceCapacity(db, sinceMs, untilMs), databases: await databaseCapacity(db, sinceMs, untilMs), alerts: await alertCounts(db, sinceMs, untilMs) };
     },
     prune: async (nowMs, retentionMs) => pruneHistory(await ready(), nowMs, retentionMs),
-    health: () => history.health(),
+    health: () => {
+      const written = history.health();
+      const reach = gate?.state;
+      return reach && !reach.reachable ? { ...written, ok: false, lastError: `database not answering: ${reach.lastError}` } : written;
+    },
+    reachability: () => gate?.state ?? { reachable: true, lastError: null },
+    checkReachable: () => gate?.recheck() ?? Promise.resolve(true),
     query: async <T>(text: string, params?: unknown[]) => (await ready()).query<T>(text, params),
     close: async () => {
       try {

@@ -380,8 +380,14 @@ describe.skipIf(!chroma)('the real stack: ChromaDB servers, sidecars, Node servi
     expect(alerts()).toEqual(expect.arrayContaining(stories.sort()));
     for (const alert of alerts()) {
       const sequence = titles().filter((t) => alertOf(t) === alert);
-      expect(sequence.filter((t) => resolutions.test(t)), `${alert}: ${sequence.join(' / ')}`).toHaveLength(1);
-      expect(resolutions.test(sequence.at(-1)!), `${alert} ends resolved`).toBe(true);
+      const resolved = sequence.map((t) => resolutions.test(t));
+      // Each raise is answered by exactly one resolved message: never a resolved first, never two in a row, the last word resolved.
+      expect(resolved[0], `${alert} starts with a raise: ${sequence.join(' / ')}`).toBe(false);
+      expect(resolved.some((r, i) => r && resolved[i - 1] === true), `${alert}: two resolved in a row: ${sequence.join(' / ')}`).toBe(false);
+      expect(resolved.at(-1), `${alert} ends resolved: ${sequence.join(' / ')}`).toBe(true);
+      // The stories' own alerts are one episode each. A CPU alert may come back on a loaded host
+      // (the load balancer hovering near its threshold after the burn), each time resolved once.
+      if (!alert.endsWith(' - CPU')) expect(resolved.filter(Boolean), `${alert}: ${sequence.join(' / ')}`).toHaveLength(1);
     }
     // Beyond the stories, only CPU may speak: a server absorbing a burst of writes, or a service
     // reclaiming memory at 96 % of its limit, really does use its half CPU. Never a service down.

@@ -65,7 +65,7 @@ describe('chroma-monitor CLI', () => {
     const lines = output.trim().split('\n');
     expect(lines).toEqual([
       'colour: unknown key (expected one of: interval, timeout, concurrency, body_limit, sample_limit, listen, database_url, data_dir, retention, buffer_rows, slack, thresholds, cooldowns, targets, probes, auth, plans_file, resolve_after, cpu_window, no_data_after, flapping, digest)',
-      'timeout: must be less than interval (20000ms >= 10000ms)',
+      'timeout: must be less than interval (20000ms >= 10000ms): lower it, or remove it for 10s capped at 80 % of the interval',
       'slack.webhook_url: must be an https URL (http is accepted only for 127.0.0.1 or localhost)',
       'database_url: must be a postgres:// or postgresql:// URL',
       'thresholds.database_size.warning: must be below critical (2GiB >= 1GiB)',

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyReport, expandString, loadConfig, type LoadConfigOptions } from '../src/config/index.js';
+import { emptyReport, expandString, formatProblems, loadConfig, type LoadConfigOptions } from '../src/config/index.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -109,6 +109,29 @@ describe('MONITOR_TARGETS', () => {
       { path: 'env.MONITOR_TARGETS[1]', message: 'unknown option "colour" (known: plan=NAME, disk=SIZE)' },
       { path: 'env.MONITOR_TARGETS[0].url', message: 'must be an http or https URL, got "ftp:…"' },
     ]);
+  });
+});
+
+describe('fault (tester): a shorter interval made the default timeout invalid', () => {
+  it.each([
+    { name: 'a file with only interval: 5s', text: 'interval: 5s\n', env: {}, interval: 5_000, timeout: 4_000 },
+    { name: 'RESOURCE_CHECK_INTERVAL=5 over a file without a timeout', text: 'interval: 30s\n', env: { RESOURCE_CHECK_INTERVAL: '5' }, interval: 5_000, timeout: 4_000 },
+    { name: 'RESOURCE_CHECK_INTERVAL=0.5 and no file', text: null, env: { RESOURCE_CHECK_INTERVAL: '0.5' }, interval: 500, timeout: 400 },
+    { name: 'a long interval keeps the 10s default', text: 'interval: 5m\n', env: {}, interval: 300_000, timeout: 10_000 },
+  ])('$name: starts, the unset timeout 10s capped at 80 % of the interval', async ({ text, env, interval, timeout }) => {
+    const loaded = await load(text, env);
+    if (!loaded.ok) throw new Error(formatProblems(loaded.problems));
+    expect([loaded.config.intervalMs, loaded.config.timeoutMs]).toEqual([interval, timeout]);
+  });
+
+  it('a timeout the file sets is kept, and the problem names where the shorter interval came from', async () => {
+    const loaded = await load('interval: 30s\ntimeout: 10s\n', { RESOURCE_CHECK_INTERVAL: '5' });
+    expect(loaded.ok ? [] : formatProblems(loaded.problems)).toBe('timeout: must be less than interval (10000ms >= 5000ms, interval from env.RESOURCE_CHECK_INTERVAL): lower it, or remove it for 10s capped at 80 % of the interval');
+  });
+
+  it('RESOURCE_CHECK_INTERVAL under the minimum is named as the variable, once', async () => {
+    const loaded = await load(null, { RESOURCE_CHECK_INTERVAL: '0.05' });
+    expect(loaded.ok ? [] : loaded.problems).toEqual([{ path: 'env.RESOURCE_CHECK_INTERVAL', message: 'must be at least 0.1 seconds, got "0.05"' }]);
   });
 });
 

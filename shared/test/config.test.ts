@@ -65,7 +65,7 @@ describe('parseConfig', () => {
     { name: 'warning >= critical', raw: { thresholds: { disk: { warning: 90, critical: 90 } } }, expected: 'thresholds.disk.warning: must be below critical (90 >= 90)' },
     { name: 'database warning >= critical', raw: { thresholds: { database_size: { warning: '1GiB', critical: '900MiB' } } }, expected: 'thresholds.database_size.warning: must be below critical (1GiB >= 900MiB)' },
     { name: 'percent above 100', raw: { thresholds: { cpu: { critical: 120 } } }, expected: 'thresholds.cpu.critical: must be a number greater than 0 and at most 100, got 120' },
-    { name: 'timeout >= interval', raw: { interval: '10s', timeout: '10s' }, expected: 'timeout: must be less than interval (10000ms >= 10000ms)' },
+    { name: 'timeout >= interval', raw: { interval: '10s', timeout: '10s' }, expected: 'timeout: must be less than interval (10000ms >= 10000ms): lower it, or remove it for 10s capped at 80 % of the interval' },
     { name: 'concurrency not an integer', raw: { concurrency: 2.5 }, expected: 'concurrency: must be an integer at least 1 and at most 1000, got 2.5' },
     { name: 'port out of range', raw: { listen: { port: 70000 } }, expected: 'listen.port: must be an integer at least 0 and at most 65535, got 70000' },
     { name: 'targets not a list', raw: { targets: { service: 'x' } }, expected: 'targets: must be a list' },

@@ -20,10 +20,11 @@ export function applyEnvOverrides(raw: Raw, env: NodeJS.ProcessEnv, problems: Co
     } else if (seconds * 1000 > DEFAULTS.maxIntervalMs) {
       // Named here, not as "interval": the file may not even have one (seconds, not milliseconds).
       problems.push({ path: 'env.RESOURCE_CHECK_INTERVAL', message: `must be at most ${DEFAULTS.maxIntervalMs / 1000} seconds, got "${interval}"` });
+    } else if (seconds * 1000 < DEFAULTS.minIntervalMs) {
+      problems.push({ path: 'env.RESOURCE_CHECK_INTERVAL', message: `must be at least ${DEFAULTS.minIntervalMs / 1000} seconds, got "${interval}"` });
     } else {
+      // An unset timeout follows the interval (parse-config.ts): no default is written here.
       out.interval = `${Math.round(seconds * 1000)}ms`;
-      // A shorter interval from the environment must not make the default timeout invalid.
-      if (out.timeout === undefined) out.timeout = `${Math.min(10_000, Math.floor(seconds * 1000 * 0.8))}ms`;
     }
   }
   if (env.DATABASE_URL) out.database_url = env.DATABASE_URL;

@@ -156,7 +156,8 @@ async function loadUnchecked(options: LoadConfigOptions, seen: { file: ConfigFil
   const expansionProblems = [...unsetProblems(report), ...report.malformed]
     .filter((problem) => !(options.withoutSecrets && isSecretPath(problem.path)));
   const baseDir = text === null ? cwd : dirname(path);
-  const parsed = parseConfig(raw, { baseDir, ...(options.planNames ? { planNames: options.planNames } : {}) });
+  const intervalFromEnv = Boolean(env.RESOURCE_CHECK_INTERVAL?.trim());
+  const parsed = parseConfig(raw, { baseDir, ...(options.planNames ? { planNames: options.planNames } : {}), ...(intervalFromEnv ? { intervalSource: 'env.RESOURCE_CHECK_INTERVAL' } : {}) });
   const parseProblems = (parsed.ok ? [] : parsed.problems)
     // A field an unset variable emptied is reported once, as the variable.
     .filter((problem) => !report.damagedPaths.has(problem.path))

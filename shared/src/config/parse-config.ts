@@ -26,6 +26,8 @@ export interface ParseConfigOptions {
   planNames?: readonly string[];
   /** Directory relative paths (data_dir, plans_file) resolve against. */
   baseDir?: string;
+  /** Where `interval` came from when not the document (`env.RESOURCE_CHECK_INTERVAL`), named in problems about it. */
+  intervalSource?: string;
 }
 
 const TOP_LEVEL_KEYS = [
@@ -34,6 +36,9 @@ const TOP_LEVEL_KEYS = [
   ...ALERT_TUNING_KEYS,
   'digest',
 ] as const;
+
+/** An unset timeout is at most this share of the interval. */
+const UNSET_TIMEOUT_SHARE = 0.8;
 
 function percentPair(parent: FieldReader, key: 'memory' | 'cpu' | 'disk'): PercentThresholds {
   const reader = parent.object(key);
@@ -161,11 +166,17 @@ export function parseConfig(raw: unknown, options: ParseConfigOptions = {}): Con
   root.rejectUnknown(TOP_LEVEL_KEYS);
 
   const intervalMs = root.duration('interval', DEFAULTS.intervalMs);
-  const timeoutMs = root.duration('timeout', DEFAULTS.timeoutMs);
+  // An unset timeout never makes a short interval invalid: 10s, or 80 % of a shorter interval
+  // (Prometheus likewise caps an unset scrape_timeout at the scrape_interval). A timeout the
+  // user wrote is theirs, and is checked against the interval below.
+  const timeoutMs = root.duration('timeout', Math.min(DEFAULTS.timeoutMs, Math.floor(intervalMs * UNSET_TIMEOUT_SHARE)));
   if (intervalMs < DEFAULTS.minIntervalMs) root.problem('interval', `must be at least ${DEFAULTS.minIntervalMs}ms`);
   else if (intervalMs > DEFAULTS.maxIntervalMs) root.problem('interval', `must be at most ${formatDuration(DEFAULTS.maxIntervalMs)}, got ${formatDuration(intervalMs)}`);
   if (timeoutMs <= 0) root.problem('timeout', 'must be greater than 0');
-  else if (timeoutMs >= intervalMs) root.problem('timeout', `must be less than interval (${timeoutMs}ms >= ${intervalMs}ms)`);
+  else if (timeoutMs >= intervalMs) {
+    const from = options.intervalSource ? `, interval from ${options.intervalSource}` : '';
+    root.problem('timeout', `must be less than interval (${timeoutMs}ms >= ${intervalMs}ms${from}): lower it, or remove it for ${formatDuration(DEFAULTS.timeoutMs)} capped at 80 % of the interval`);
+  }
 
   const listen = root.object('listen');
   listen.rejectUnknown(['host', 'port']);

@@ -20,7 +20,8 @@ export interface CommentState {
   readonly text: string;
   /** Records a TYPE line's declaration (the last one for a name wins): the name is text[nameStart, nameEnd), the type METRIC_TYPES[typeIndex]. */
   declareType(nameStart: number, nameEnd: number, typeIndex: number): void;
-  readName(from: number, end: number): string | null;
+  /** Index after the metric name at `from`; `from` itself when there is none. */
+  readName(from: number, end: number): number;
   fail(problem: string): void;
 }
 
@@ -53,15 +54,15 @@ export function parseComment(state: CommentState, start: number, end: number): v
   const text = state.text;
   let i = text.indexOf(keyword, start) + 5;
   while (i < end && isBlank(text.charCodeAt(i))) i++;
-  const name = state.readName(i, end);
-  if (name === null) return state.fail(`invalid metric name in ${keyword} line`);
+  const nameStart = i;
+  const nameEnd = state.readName(i, end);
+  if (nameEnd === nameStart) return state.fail(`invalid metric name in ${keyword} line`);
   // HELP: whatever follows the name is its text, even without a blank between (promlex.l sMeta2 takes the rest of the line).
   if (keyword === 'HELP') return;
-  const nameStart = i;
-  i += name.length;
+  i = nameEnd;
   if (i < end && !isBlank(text.charCodeAt(i))) return state.fail('invalid metric name in TYPE line');
   while (i < end && isBlank(text.charCodeAt(i))) i++;
-  readType(state, nameStart, nameStart + name.length, i, end);
+  readType(state, nameStart, nameEnd, i, end);
 }
 
 function readType(state: CommentState, nameStart: number, nameEnd: number, from: number, end: number): void {

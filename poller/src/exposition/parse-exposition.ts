@@ -31,7 +31,7 @@ import { parseComment, type CommentState } from './parse-comment.js';
 import { ParsedBody, type BodyColumns } from './parsed-body.js';
 import { SampleColumns } from './sample-columns.js';
 import { TypeLines } from './type-lines.js';
-import { BOM, BackslashCursor, CR, HASH, OPEN_BRACE, isBlank, isNameChar, matchesAt, scanName } from './scan.js';
+import { BOM, BackslashCursor, CR, HASH, OPEN_BRACE, isBlank, scanName } from './scan.js';
 import { SeriesIdentity, canonicalSeriesKey, type SeriesKeys } from './series-identity.js';
 import { ExpositionError, type ParseOptions, type ParseOutcome, type ScanOutcome } from './types.js';
 
@@ -40,8 +40,6 @@ class BodyParser implements CommentState, LabelScan, LabelCheck, NumberSlot, Ser
   readonly columns: BodyColumns;
   readonly series: SeriesIdentity;
   readonly labelNames: string[] = [];
-  /** The metric name read last: consecutive lines of a family share one string (and its cached hash). */
-  lastName = '';
   readonly #backslashes: BackslashCursor;
   labels = NO_LABELS as Record<string, string>;
   canonical = true;
@@ -55,8 +53,8 @@ class BodyParser implements CommentState, LabelScan, LabelCheck, NumberSlot, Ser
     private readonly sampleLimit: number,
   ) {
     this.#backslashes = new BackslashCursor(text);
-    this.series = new SeriesIdentity(text.length);
-    this.columns = { text, samples: new SampleColumns(text.length), typeLines: new TypeLines(), built: new Map(), duplicateSamples: 0, longestLabelValue: 0 };
+    this.series = new SeriesIdentity(text);
+    this.columns = { text, samples: new SampleColumns(text), typeLines: new TypeLines(), duplicateSamples: 0, longestLabelValue: 0 };
   }
 
   scan(): ScanOutcome {
@@ -85,17 +83,9 @@ class BodyParser implements CommentState, LabelScan, LabelCheck, NumberSlot, Ser
     return { ok: true, body: new ParsedBody(this.columns) };
   }
 
-  /** The metric name at `from` (null when there is none), reusing the last name's string when it repeats. */
-  readName(from: number, end: number): string | null {
-    const text = this.text;
-    const last = this.lastName;
-    // `last` holds only name characters, so a match cannot run past the line.
-    if (last.length > 0 && matchesAt(text, from, last) && !isNameChar(text.charCodeAt(from + last.length))) return last;
-    const nameEnd = scanName(text, from, end);
-    if (nameEnd === from) return null;
-    const name = text.slice(from, nameEnd);
-    this.lastName = name;
-    return name;
+  /** Index after the metric name at `from` (`from` itself when there is none); no string is made for it. */
+  readName(from: number, end: number): number {
+    return scanName(this.text, from, end);
   }
 
   backslashIn(start: number, end: number): number {
@@ -117,12 +107,10 @@ class BodyParser implements CommentState, LabelScan, LabelCheck, NumberSlot, Ser
   /** The canonical key of kept sample `index`, rebuilt from the text (only when a run of keys stops increasing). */
   keyOf(index: number): string {
     const samples = this.columns.samples;
-    const name = samples.nameOf(index);
+    const name = samples.runName(samples.runOf(index));
     const close = samples.labelEnds[index]!;
     if (close === 0) return name;
     if (close > 0) return this.text.slice(samples.opens[index]! - name.length, close);
-    const built = this.columns.built.get(index);
-    if (built !== undefined) return canonicalSeriesKey(name, built);
     this.#reread(samples.opens[index]!, samples.lineEnds[index]!);
     return canonicalSeriesKey(name, this.labels);
   }
@@ -134,15 +122,15 @@ class BodyParser implements CommentState, LabelScan, LabelCheck, NumberSlot, Ser
 
   private parseSample(start: number, end: number): void {
     const text = this.text;
-    const name = this.readName(start, end);
-    if (name === null) return this.fail('invalid metric name');
-    let i = start + name.length;
+    const nameEnd = this.readName(start, end);
+    if (nameEnd === start) return this.fail('invalid metric name');
+    let i = nameEnd;
     let code = text.charCodeAt(i);
     // promlex.l: blanks between tokens are optional and skipped, so `x {a="1"} 2` and `x{a="1"}2` are samples too.
     while (isBlank(code)) code = text.charCodeAt(++i);
     // The series' canonical text: the range [start, keyEnd) of the body when it is spelled so there, else `key`.
     let key: string | null = null;
-    let keyEnd = start + name.length;
+    let keyEnd = nameEnd;
     let open = -1;
     let labelEnd = 0;
     let built: Record<string, string> | null = null;
@@ -157,7 +145,7 @@ class BodyParser implements CommentState, LabelScan, LabelCheck, NumberSlot, Ser
         for (const label in built) if (built[label]!.length > this.longestLabelValue) this.longestLabelValue = built[label]!.length;
       }
       if (this.problem !== null) return;
-      if (built === null && this.canonical && open === start + name.length) {
+      if (built === null && this.canonical && open === nameEnd) {
         keyEnd = i;
         labelEnd = i;
       } else {
@@ -165,13 +153,13 @@ class BodyParser implements CommentState, LabelScan, LabelCheck, NumberSlot, Ser
           this.#reread(open, end);
           built = this.labels;
         }
-        key = canonicalSeriesKey(name, built);
+        key = canonicalSeriesKey(text.slice(start, nameEnd), built);
         labelEnd = -i;
       }
       code = text.charCodeAt(i);
       while (isBlank(code)) code = text.charCodeAt(++i);
     }
-    if (i >= end) return this.fail(`missing value for metric "${name}"`);
+    if (i >= end) return this.fail(`missing value for metric "${text.slice(start, nameEnd)}"`);
     i = scanValue(text, i, end, this);
     if (this.problem !== null) return;
     const value = this.value;
@@ -189,18 +177,18 @@ class BodyParser implements CommentState, LabelScan, LabelCheck, NumberSlot, Ser
     // A series written twice does not fail the scrape in Prometheus: the first sample is kept, later
     // ones are dropped (those with another value counted in prometheus_target_scrapes_sample_duplicate_timestamp_total).
     // Here every later one is counted.
-    if (!this.series.admit(name, key, start, keyEnd, this)) {
-      this.columns.duplicateSamples++;
+    const c = this.columns;
+    const newRun = !c.samples.lastRunIsNamed(start, nameEnd);
+    if (!this.series.admit(newRun, start, nameEnd, key, start, keyEnd, this)) {
+      c.duplicateSamples++;
       return;
     }
-    const c = this.columns;
     const index = c.samples.size;
     if (this.sampleLimit > 0 && index >= this.sampleLimit) {
       this.problemCode = ErrorCode.ScrapeSampleLimit;
       return this.fail(`more than ${this.sampleLimit} samples (sample limit)`);
     }
-    c.samples.push(name, open, end, labelEnd, value, timestampMs);
-    if (built !== null) c.built.set(index, built);
+    c.samples.push(newRun, start, nameEnd, open, end, labelEnd, value, timestampMs);
   }
 
   private failure(line: number, problem: string, lineText: string): ScanOutcome {

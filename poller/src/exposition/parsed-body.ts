@@ -36,8 +36,6 @@ export interface BodyColumns {
   samples: SampleColumns;
   /** TYPE lines in body order, as offsets. */
   typeLines: TypeLines;
-  /** Label objects already built while scanning (a set written out of order), by sample index. */
-  built: Map<number, Record<string, string>>;
   duplicateSamples: number;
   longestLabelValue: number;
 }
@@ -85,7 +83,8 @@ export class ParsedBody {
 
   /** The sample at `index` (0 ≤ index < size), its labels built now. */
   sample(index: number): Sample {
-    return this.#sampleNamed(this.#c.samples.nameOf(index), index);
+    const samples = this.#c.samples;
+    return this.#sampleNamed(samples.runName(samples.runOf(index)), index);
   }
 
   /** Every sample in body order (builds every label set: for tools and tests, not the scrape path). */
@@ -93,7 +92,7 @@ export class ParsedBody {
     const samples = this.#c.samples;
     const all: Sample[] = new Array(this.size);
     for (let run = 0; run < samples.runs; run++) {
-      const name = samples.runNames[run]!;
+      const name = samples.runName(run);
       const stop = samples.runEnd(run);
       for (let i = samples.runStarts[run]!; i < stop; i++) all[i] = this.#sampleNamed(name, i);
     }
@@ -103,10 +102,10 @@ export class ParsedBody {
   /** The samples named `name`, in body order; only their label sets are built. */
   samplesNamed(name: string): Sample[] {
     const samples = this.#c.samples;
-    const names = samples.runNames;
     const found: Sample[] = [];
-    for (let run = 0; run < names.length; run++) {
-      if (names[run] !== name) continue;
+    // The samples carry the caller's string as their name: equal to the text's, and it holds no reference to the body.
+    for (let run = 0; run < samples.runs; run++) {
+      if (!samples.runIsNamed(run, name)) continue;
       const stop = samples.runEnd(run);
       for (let i = samples.runStarts[run]!; i < stop; i++) found.push(this.#sampleNamed(name, i));
     }
@@ -124,8 +123,6 @@ export class ParsedBody {
     const open = c.samples.opens[index]!;
     if (open === -1) return NO_LABELS as Record<string, string>;
     this.#labelSetsBuilt++;
-    const built = c.built.get(index);
-    if (built !== undefined) return built;
     parseLabels(c.text, open, c.samples.lineEnds[index]!, this.#reader);
     return this.#reader.labels;
   }

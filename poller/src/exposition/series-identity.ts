@@ -36,7 +36,6 @@ export interface SeriesKeys {
 
 /** One per body: remembers what it needs of the series seen so far. */
 export class SeriesIdentity {
-  #runName = '';
   #runStart = 0;
   /** The run's last key: a string when it was not spelled canonically, else null and the range below. */
   #runKey: string | null = null;
@@ -46,32 +45,32 @@ export class SeriesIdentity {
   #allKeys: Set<string> | null = null;
   readonly #names: FamilyNames;
 
-  /** For a body of `textLength` characters (it sizes the table of names). */
-  constructor(textLength: number) {
-    this.#names = new FamilyNames(textLength);
+  constructor(text: string) {
+    this.#names = new FamilyNames(text);
   }
 
   /**
-   * True when the series is new. Its canonical text is `key`, or, when `key`
-   * is null, the body's text in [keyStart, keyEnd) (a series spelled
-   * canonically: no string is made for it unless a set must hold it);
-   * `samples` are the body's samples kept before this one.
+   * True when the series is new. Its name is text[nameStart, nameEnd), and
+   * `newRun` says whether it differs from the name of the sample kept last.
+   * Its canonical text is `key`, or, when `key` is null, the body's text in
+   * [keyStart, keyEnd) (a series spelled canonically: no string is made for
+   * it unless a set must hold it); `samples` are the body's samples kept
+   * before this one.
    */
-  admit(name: string, key: string | null, keyStart: number, keyEnd: number, samples: SeriesKeys): boolean {
+  admit(newRun: boolean, nameStart: number, nameEnd: number, key: string | null, keyStart: number, keyEnd: number, samples: SeriesKeys): boolean {
     if (this.#allKeys !== null) return addNew(this.#allKeys, key ?? samples.text.slice(keyStart, keyEnd));
-    if (name !== this.#runName) {
-      if (!this.#names.add(name)) {
+    if (newRun) {
+      if (!this.#names.add(nameStart, nameEnd)) {
         this.#allKeys = keysOf(samples, 0);
         return addNew(this.#allKeys, key ?? samples.text.slice(keyStart, keyEnd));
       }
-      this.#runName = name;
       this.#runStart = samples.count;
       this.#setRunKey(key, keyStart, keyEnd);
       this.#runKeys = null;
       return true;
     }
     if (this.#runKeys !== null) return addNew(this.#runKeys, key ?? samples.text.slice(keyStart, keyEnd));
-    if (this.#followsRunKey(name.length, key, keyStart, keyEnd, samples.text)) {
+    if (this.#followsRunKey(nameEnd - nameStart, key, keyStart, keyEnd, samples.text)) {
       this.#setRunKey(key, keyStart, keyEnd);
       return true;
     }

@@ -115,8 +115,7 @@ export const POLLER_PARTS = [
   { name: 'parse (exposition)', test: (u) => has(u, 'poller/dist/exposition/') },
   { name: 'derive', test: (u) => has(u, 'poller/dist/derive/') },
   { name: 'store (history writer, pg)', test: (u) => has(u, 'poller/dist/store/', 'node_modules/pg', 'node_modules/postgres-') },
-  // The scrape's own HTTP client (poller/dist/scrape/fetch-body.js) counts here, not as scrape and schedule.
-  { name: 'HTTP client (node:http, net, streams)', test: (u) => has(u, 'poller/dist/scrape/fetch-body', 'node_modules/got', 'node_modules/@szmarczak', 'node_modules/cacheable', 'node_modules/http2-wrapper', 'node_modules/responselike', 'node_modules/lowercase-keys', 'node_modules/decompress-response', 'node:_http', 'node:http', 'node:net', 'node:internal/streams', 'node:internal/http', 'node:stream', 'node:internal/stream_base', 'node:internal/net', 'node:dns', 'node:events', 'node:internal/url', 'node:url') },
+  { name: 'HTTP client (got, node:http, net, streams)', test: (u) => has(u, 'node_modules/got', 'node_modules/@szmarczak', 'node_modules/cacheable', 'node_modules/http2-wrapper', 'node_modules/responselike', 'node_modules/lowercase-keys', 'node_modules/decompress-response', 'node:_http', 'node:http', 'node:net', 'node:internal/streams', 'node:internal/http', 'node:stream', 'node:internal/stream_base', 'node:internal/net', 'node:dns', 'node:events', 'node:internal/url', 'node:url') },
   { name: 'scrape and schedule (poller/dist/scrape)', test: (u) => has(u, 'poller/dist/scrape/') },
   { name: 'alerting, rules, app', test: (u) => has(u, 'poller/dist/') },
   { name: 'other node internals (called from the event loop)', test: (u) => has(u, 'node:') },

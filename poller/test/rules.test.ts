@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readFile } from 'node:fs/promises';
 import { parseConfig, type MonitorConfig } from '@chroma-monitor/shared';
-import { ALERTMANAGER_FILE, RULES_FILE, writeRules } from '../src/rules/index.js';
+import { ALERTMANAGER_FILE, buildPrometheusRules, RULES_FILE, writeRules } from '../src/rules/index.js';
 import { requireTool } from '../../test-support/tools.js';
 
 const run = promisify(execFile);
@@ -189,6 +189,20 @@ describe('chroma-monitor rules', () => {
     ]);
     expect(config.inhibit_rules[0].equal).toEqual(['service', 'resource']);
     expect(config.receivers[0].slack_configs[0].send_resolved).toBe(true);
+  });
+
+  it.each([
+    { name: 'cpu_window 4s, interval 30s (the tester\'s case): four intervals, 2m', raw: { interval: '30s', cpu_window: '4s' }, range: '2m' },
+    { name: 'the defaults (cpu_window 1m, interval 30s): 2m', raw: { interval: '30s' }, range: '2m' },
+    { name: 'cpu_window 10m over interval 30s: 10m, as configured', raw: { interval: '30s', cpu_window: '10m' }, range: '10m' },
+    { name: 'interval 5s, cpu_window 1m: 1m', raw: { interval: '5s', cpu_window: '1m' }, range: '1m' },
+  ])('fault (tester): the CPU rules\' rate() range holds samples at Prometheus\' scrape interval: $name', ({ raw, range }) => {
+    const parsed = parseConfig(raw);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const rules = buildPrometheusRules(parsed.config).groups.flatMap((g) => g.rules);
+    const cpu = rules.filter((r) => r.expr.includes('rate(resource_cpu_'));
+    expect(cpu.map((r) => r.alert)).toEqual(['CPUWarning', 'CPUCritical', 'CPUThrottled']);
+    for (const rule of cpu) expect([...rule.expr.matchAll(/\[(\w+)\]/g)].map((m) => m[1]), rule.alert).toEqual(rule.alert === 'CPUThrottled' ? [range, range] : [range]);
   });
 
   it('writes both files under the names the README documents', () => {

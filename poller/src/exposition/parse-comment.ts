@@ -13,27 +13,25 @@
  * - NUL bytes in comments are accepted (Prometheus' lexer skips them there).
  */
 import { SPACE, TAB, isBlank } from './scan.js';
-import type { MetricType } from './types.js';
+import { METRIC_TYPES } from './type-lines.js';
 
 /** What a comment line reads and records; the body parser provides it. */
 export interface CommentState {
   readonly text: string;
-  /** Records a TYPE line's declaration (the last one for a name wins). */
-  declareType(name: string, type: MetricType): void;
-  readName(from: number, end: number): string | null;
+  /** Records a TYPE line's declaration (the last one for a name wins): the name is text[nameStart, nameEnd), the type METRIC_TYPES[typeIndex]. */
+  declareType(nameStart: number, nameEnd: number, typeIndex: number): void;
+  /** Index after the metric name at `from`; `from` itself when there is none. */
+  readName(from: number, end: number): number;
   fail(problem: string): void;
 }
 
-/** The types TYPE may declare, spelled as Prometheus' scrape parser compares them: lower case, exactly. */
-const METRIC_TYPES: readonly MetricType[] = ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
-
-/** The type spelled at [from, from + length), or null; one comparison per TYPE line instead of a search with a closure. */
-function typeAt(text: string, from: number, length: number): MetricType | null {
+/** Index in METRIC_TYPES of the type spelled at [from, from + length), or -1; one comparison per TYPE line instead of a search with a closure. */
+function typeAt(text: string, from: number, length: number): number {
   for (let k = 0; k < METRIC_TYPES.length; k++) {
     const candidate = METRIC_TYPES[k]!;
-    if (candidate.length === length && text.startsWith(candidate, from)) return candidate;
+    if (candidate.length === length && text.startsWith(candidate, from)) return k;
   }
-  return null;
+  return -1;
 }
 
 /** Which keyword a comment line [start, end) starts with (start is the `#`), or null for a plain comment. */
@@ -56,24 +54,25 @@ export function parseComment(state: CommentState, start: number, end: number): v
   const text = state.text;
   let i = text.indexOf(keyword, start) + 5;
   while (i < end && isBlank(text.charCodeAt(i))) i++;
-  const name = state.readName(i, end);
-  if (name === null) return state.fail(`invalid metric name in ${keyword} line`);
+  const nameStart = i;
+  const nameEnd = state.readName(i, end);
+  if (nameEnd === nameStart) return state.fail(`invalid metric name in ${keyword} line`);
   // HELP: whatever follows the name is its text, even without a blank between (promlex.l sMeta2 takes the rest of the line).
   if (keyword === 'HELP') return;
-  i += name.length;
+  i = nameEnd;
   if (i < end && !isBlank(text.charCodeAt(i))) return state.fail('invalid metric name in TYPE line');
   while (i < end && isBlank(text.charCodeAt(i))) i++;
-  readType(state, name, i, end);
+  readType(state, nameStart, nameEnd, i, end);
 }
 
-function readType(state: CommentState, name: string, from: number, end: number): void {
+function readType(state: CommentState, nameStart: number, nameEnd: number, from: number, end: number): void {
   const text = state.text;
   let typeEnd = from;
   while (typeEnd < end && !isBlank(text.charCodeAt(typeEnd))) typeEnd++;
   const type = typeAt(text, from, typeEnd - from);
-  if (type === null) return state.fail(`unknown metric type "${text.slice(from, typeEnd)}"`);
+  if (type === -1) return state.fail(`unknown metric type "${text.slice(from, typeEnd)}"`);
   let i = typeEnd;
   while (i < end && isBlank(text.charCodeAt(i))) i++;
   if (i !== end) return state.fail('unexpected text after metric type');
-  state.declareType(name, type);
+  state.declareType(nameStart, nameEnd, type);
 }

@@ -29,17 +29,17 @@ import { NO_LABELS, parseLabels, type LabelScan } from './label-set.js';
 import { scanTimestamp, scanValue, type NumberSlot } from './number-syntax.js';
 import { parseComment, type CommentState } from './parse-comment.js';
 import { ParsedBody, type BodyColumns } from './parsed-body.js';
-import { BOM, BackslashCursor, CR, HASH, OPEN_BRACE, isBlank, isNameChar, matchesAt, scanName } from './scan.js';
+import { SampleColumns } from './sample-columns.js';
+import { TypeLines } from './type-lines.js';
+import { BOM, BackslashCursor, CR, HASH, OPEN_BRACE, isBlank, scanName } from './scan.js';
 import { SeriesIdentity, canonicalSeriesKey, type SeriesKeys } from './series-identity.js';
-import { ExpositionError, type MetricType, type ParseOptions, type ParseOutcome, type ScanOutcome } from './types.js';
+import { ExpositionError, type ParseOptions, type ParseOutcome, type ScanOutcome } from './types.js';
 
 /** Per-body state; one per call, so nothing is shared between parses. */
 class BodyParser implements CommentState, LabelScan, LabelCheck, NumberSlot, SeriesKeys {
   readonly columns: BodyColumns;
-  readonly series = new SeriesIdentity();
+  readonly series: SeriesIdentity;
   readonly labelNames: string[] = [];
-  /** The metric name read last: consecutive lines of a family share one string (and its cached hash). */
-  lastName = '';
   readonly #backslashes: BackslashCursor;
   labels = NO_LABELS as Record<string, string>;
   canonical = true;
@@ -47,15 +47,14 @@ class BodyParser implements CommentState, LabelScan, LabelCheck, NumberSlot, Ser
   value = 0;
   problem: string | null = null;
   problemCode: ErrorCode = ErrorCode.ScrapeParse;
-  /** Where each sample's label set ends (after its `}`), negated when it is not spelled canonically; 0 without one. */
-  readonly #labelEnds: number[] = [];
 
   constructor(
     readonly text: string,
     private readonly sampleLimit: number,
   ) {
     this.#backslashes = new BackslashCursor(text);
-    this.columns = { text, names: [], opens: [], lineEnds: [], values: [], timestamps: null, runStarts: [], typeLines: [], built: new Map(), duplicateSamples: 0, longestLabelValue: 0 };
+    this.series = new SeriesIdentity(text);
+    this.columns = { text, samples: new SampleColumns(text), typeLines: new TypeLines(), duplicateSamples: 0, longestLabelValue: 0 };
   }
 
   scan(): ScanOutcome {
@@ -84,17 +83,9 @@ class BodyParser implements CommentState, LabelScan, LabelCheck, NumberSlot, Ser
     return { ok: true, body: new ParsedBody(this.columns) };
   }
 
-  /** The metric name at `from` (null when there is none), reusing the last name's string when it repeats. */
-  readName(from: number, end: number): string | null {
-    const text = this.text;
-    const last = this.lastName;
-    // `last` holds only name characters, so a match cannot run past the line.
-    if (last.length > 0 && matchesAt(text, from, last) && !isNameChar(text.charCodeAt(from + last.length))) return last;
-    const nameEnd = scanName(text, from, end);
-    if (nameEnd === from) return null;
-    const name = text.slice(from, nameEnd);
-    this.lastName = name;
-    return name;
+  /** Index after the metric name at `from` (`from` itself when there is none); no string is made for it. */
+  readName(from: number, end: number): number {
+    return scanName(this.text, from, end);
   }
 
   backslashIn(start: number, end: number): number {
@@ -105,24 +96,22 @@ class BodyParser implements CommentState, LabelScan, LabelCheck, NumberSlot, Ser
     this.problem = problem;
   }
 
-  declareType(name: string, type: MetricType): void {
-    this.columns.typeLines.push(name, type);
+  declareType(nameStart: number, nameEnd: number, typeIndex: number): void {
+    this.columns.typeLines.add(nameStart, nameEnd, typeIndex);
   }
 
   get count(): number {
-    return this.columns.names.length;
+    return this.columns.samples.size;
   }
 
   /** The canonical key of kept sample `index`, rebuilt from the text (only when a run of keys stops increasing). */
   keyOf(index: number): string {
-    const c = this.columns;
-    const name = c.names[index]!;
-    const close = this.#labelEnds[index]!;
+    const samples = this.columns.samples;
+    const name = samples.runName(samples.runOf(index));
+    const close = samples.labelEnds[index]!;
     if (close === 0) return name;
-    if (close > 0) return this.text.slice(c.opens[index]! - name.length, close);
-    const built = c.built.get(index);
-    if (built !== undefined) return canonicalSeriesKey(name, built);
-    this.#reread(c.opens[index]!, c.lineEnds[index]!);
+    if (close > 0) return this.text.slice(samples.opens[index]! - name.length, close);
+    this.#reread(samples.opens[index]!, samples.lineEnds[index]!);
     return canonicalSeriesKey(name, this.labels);
   }
 
@@ -133,13 +122,15 @@ class BodyParser implements CommentState, LabelScan, LabelCheck, NumberSlot, Ser
 
   private parseSample(start: number, end: number): void {
     const text = this.text;
-    const name = this.readName(start, end);
-    if (name === null) return this.fail('invalid metric name');
-    let i = start + name.length;
+    const nameEnd = this.readName(start, end);
+    if (nameEnd === start) return this.fail('invalid metric name');
+    let i = nameEnd;
     let code = text.charCodeAt(i);
     // promlex.l: blanks between tokens are optional and skipped, so `x {a="1"} 2` and `x{a="1"}2` are samples too.
     while (isBlank(code)) code = text.charCodeAt(++i);
-    let key = name;
+    // The series' canonical text: the range [start, keyEnd) of the body when it is spelled so there, else `key`.
+    let key: string | null = null;
+    let keyEnd = nameEnd;
     let open = -1;
     let labelEnd = 0;
     let built: Record<string, string> | null = null;
@@ -154,21 +145,21 @@ class BodyParser implements CommentState, LabelScan, LabelCheck, NumberSlot, Ser
         for (const label in built) if (built[label]!.length > this.longestLabelValue) this.longestLabelValue = built[label]!.length;
       }
       if (this.problem !== null) return;
-      if (built === null && this.canonical && open === start + name.length) {
-        key = text.slice(start, i);
+      if (built === null && this.canonical && open === nameEnd) {
+        keyEnd = i;
         labelEnd = i;
       } else {
         if (built === null) {
           this.#reread(open, end);
           built = this.labels;
         }
-        key = canonicalSeriesKey(name, built);
+        key = canonicalSeriesKey(text.slice(start, nameEnd), built);
         labelEnd = -i;
       }
       code = text.charCodeAt(i);
       while (isBlank(code)) code = text.charCodeAt(++i);
     }
-    if (i >= end) return this.fail(`missing value for metric "${name}"`);
+    if (i >= end) return this.fail(`missing value for metric "${text.slice(start, nameEnd)}"`);
     i = scanValue(text, i, end, this);
     if (this.problem !== null) return;
     const value = this.value;
@@ -186,27 +177,18 @@ class BodyParser implements CommentState, LabelScan, LabelCheck, NumberSlot, Ser
     // A series written twice does not fail the scrape in Prometheus: the first sample is kept, later
     // ones are dropped (those with another value counted in prometheus_target_scrapes_sample_duplicate_timestamp_total).
     // Here every later one is counted.
-    if (!this.series.admit(name, key, this)) {
-      this.columns.duplicateSamples++;
+    const c = this.columns;
+    const newRun = !c.samples.lastRunIsNamed(start, nameEnd);
+    if (!this.series.admit(newRun, start, nameEnd, key, start, keyEnd, this)) {
+      c.duplicateSamples++;
       return;
     }
-    const c = this.columns;
-    const index = c.names.length;
+    const index = c.samples.size;
     if (this.sampleLimit > 0 && index >= this.sampleLimit) {
       this.problemCode = ErrorCode.ScrapeSampleLimit;
       return this.fail(`more than ${this.sampleLimit} samples (sample limit)`);
     }
-    if (index === 0 || c.names[index - 1] !== name) c.runStarts.push(index);
-    c.names.push(name);
-    c.opens.push(open);
-    c.lineEnds.push(end);
-    c.values.push(value);
-    this.#labelEnds.push(labelEnd);
-    if (built !== null) c.built.set(index, built);
-    if (!Number.isNaN(timestampMs)) {
-      if (c.timestamps === null) c.timestamps = new Array<number>(index).fill(Number.NaN);
-      c.timestamps.push(timestampMs);
-    } else if (c.timestamps !== null) c.timestamps.push(Number.NaN);
+    c.samples.push(newRun, start, nameEnd, open, end, labelEnd, value, timestampMs);
   }
 
   private failure(line: number, problem: string, lineText: string): ScanOutcome {

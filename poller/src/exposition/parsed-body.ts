@@ -10,6 +10,8 @@
  * the labels of a sample later re-reads text already known to be valid.
  */
 import { NO_LABELS, parseLabels, type LabelScan } from './label-set.js';
+import type { SampleColumns } from './sample-columns.js';
+import type { TypeLines } from './type-lines.js';
 import { BackslashCursor } from './scan.js';
 import type { MetricType, Sample } from './types.js';
 
@@ -28,23 +30,12 @@ class LabelReader implements LabelScan {
   }
 }
 
-/** What the scanner hands over; the columns are indexed by sample position in body order. */
+/** What the scanner hands over; samples are indexed by position in body order. */
 export interface BodyColumns {
   text: string;
-  names: string[];
-  /** Index of the sample's `{`, or -1 when it has no label set. */
-  opens: number[];
-  /** Index of the end of the sample's line (bounds the label set). */
-  lineEnds: number[];
-  values: number[];
-  /** Null when no sample of the body has a timestamp; else NaN for those without. */
-  timestamps: number[] | null;
-  /** Start index (into the columns) of each run of consecutive samples sharing one name string. */
-  runStarts: number[];
-  /** TYPE lines in body order, as [name, type] pairs flattened. */
-  typeLines: Array<string | MetricType>;
-  /** Label objects already built while scanning (a set written out of order), by sample index. */
-  built: Map<number, Record<string, string>>;
+  samples: SampleColumns;
+  /** TYPE lines in body order, as offsets. */
+  typeLines: TypeLines;
   duplicateSamples: number;
   longestLabelValue: number;
 }
@@ -62,7 +53,7 @@ export class ParsedBody {
 
   /** Samples kept (a series written twice is kept once). */
   get size(): number {
-    return this.#c.names.length;
+    return this.#c.samples.size;
   }
 
   /** Samples of a series already seen in the body, dropped (Prometheus keeps the first). */
@@ -86,49 +77,53 @@ export class ParsedBody {
 
   /** Family name → its declared type (the last TYPE line for it), built on first use. */
   get types(): Map<string, MetricType> {
-    if (this.#types === null) {
-      const lines = this.#c.typeLines;
-      this.#types = new Map();
-      for (let i = 0; i < lines.length; i += 2) this.#types.set(lines[i]!, lines[i + 1] as MetricType);
-    }
+    this.#types ??= this.#c.typeLines.toMap(this.#c.text);
     return this.#types;
   }
 
   /** The sample at `index` (0 ≤ index < size), its labels built now. */
   sample(index: number): Sample {
-    const c = this.#c;
-    const stamp = c.timestamps === null ? Number.NaN : c.timestamps[index]!;
-    return { name: c.names[index]!, labels: this.#labelsAt(index), value: c.values[index]!, timestampMs: Number.isNaN(stamp) ? null : stamp };
+    const samples = this.#c.samples;
+    return this.#sampleNamed(samples.runName(samples.runOf(index)), index);
   }
 
   /** Every sample in body order (builds every label set: for tools and tests, not the scrape path). */
   samples(): Sample[] {
+    const samples = this.#c.samples;
     const all: Sample[] = new Array(this.size);
-    for (let i = 0; i < all.length; i++) all[i] = this.sample(i);
+    for (let run = 0; run < samples.runs; run++) {
+      const name = samples.runName(run);
+      const stop = samples.runEnd(run);
+      for (let i = samples.runStarts[run]!; i < stop; i++) all[i] = this.#sampleNamed(name, i);
+    }
     return all;
   }
 
   /** The samples named `name`, in body order; only their label sets are built. */
   samplesNamed(name: string): Sample[] {
-    const c = this.#c;
-    const runs = c.runStarts;
+    const samples = this.#c.samples;
     const found: Sample[] = [];
-    for (let r = 0; r < runs.length; r++) {
-      if (c.names[runs[r]!] !== name) continue;
-      const stop = r + 1 < runs.length ? runs[r + 1]! : c.names.length;
-      for (let i = runs[r]!; i < stop; i++) found.push(this.sample(i));
+    // The samples carry the caller's string as their name: equal to the text's, and it holds no reference to the body.
+    for (let run = 0; run < samples.runs; run++) {
+      if (!samples.runIsNamed(run, name)) continue;
+      const stop = samples.runEnd(run);
+      for (let i = samples.runStarts[run]!; i < stop; i++) found.push(this.#sampleNamed(name, i));
     }
     return found;
   }
 
+  #sampleNamed(name: string, index: number): Sample {
+    const samples = this.#c.samples;
+    const stamp = samples.timestamps === null ? Number.NaN : samples.timestamps[index]!;
+    return { name, labels: this.#labelsAt(index), value: samples.values[index]!, timestampMs: Number.isNaN(stamp) ? null : stamp };
+  }
+
   #labelsAt(index: number): Record<string, string> {
     const c = this.#c;
-    const open = c.opens[index]!;
+    const open = c.samples.opens[index]!;
     if (open === -1) return NO_LABELS as Record<string, string>;
     this.#labelSetsBuilt++;
-    const built = c.built.get(index);
-    if (built !== undefined) return built;
-    parseLabels(c.text, open, c.lineEnds[index]!, this.#reader);
+    parseLabels(c.text, open, c.samples.lineEnds[index]!, this.#reader);
     return this.#reader.labels;
   }
 }

@@ -14,6 +14,8 @@
  * comes back after other names compares against every key of the body.
  */
 
+import { FamilyNames } from './family-names.js';
+
 const escapeLabelValue = (value: string) => value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 
 /** The canonical text of a series, built from parsed labels (used for spellings that are not canonical already). */
@@ -26,45 +28,80 @@ export function canonicalSeriesKey(name: string, labels: Readonly<Record<string,
 
 /** The body's kept samples so far, whose keys are rebuilt only when the cheap route no longer applies. */
 export interface SeriesKeys {
+  /** The body's text: a key spelled canonically in it is passed as a range of it, not as a string. */
+  readonly text: string;
   readonly count: number;
   keyOf(index: number): string;
 }
 
 /** One per body: remembers what it needs of the series seen so far. */
 export class SeriesIdentity {
-  #runName = '';
   #runStart = 0;
-  #runKey = '';
+  /** The run's last key: a string when it was not spelled canonically, else null and the range below. */
+  #runKey: string | null = null;
+  #runKeyStart = 0;
+  #runKeyEnd = 0;
   #runKeys: Set<string> | null = null;
   #allKeys: Set<string> | null = null;
-  readonly #names = new Set<string>();
+  readonly #names: FamilyNames;
+
+  constructor(text: string) {
+    this.#names = new FamilyNames(text);
+  }
 
   /**
-   * True when the series is new. `key` is its canonical text; `samples` are
-   * the body's samples kept before this one.
+   * True when the series is new. Its name is text[nameStart, nameEnd), and
+   * `newRun` says whether it differs from the name of the sample kept last.
+   * Its canonical text is `key`, or, when `key` is null, the body's text in
+   * [keyStart, keyEnd) (a series spelled canonically: no string is made for
+   * it unless a set must hold it); `samples` are the body's samples kept
+   * before this one.
    */
-  admit(name: string, key: string, samples: SeriesKeys): boolean {
-    if (this.#allKeys !== null) return addNew(this.#allKeys, key);
-    if (name !== this.#runName) {
-      if (this.#names.has(name)) {
+  admit(newRun: boolean, nameStart: number, nameEnd: number, key: string | null, keyStart: number, keyEnd: number, samples: SeriesKeys): boolean {
+    if (this.#allKeys !== null) return addNew(this.#allKeys, key ?? samples.text.slice(keyStart, keyEnd));
+    if (newRun) {
+      if (!this.#names.add(nameStart, nameEnd)) {
         this.#allKeys = keysOf(samples, 0);
-        return addNew(this.#allKeys, key);
+        return addNew(this.#allKeys, key ?? samples.text.slice(keyStart, keyEnd));
       }
-      this.#names.add(name);
-      this.#runName = name;
       this.#runStart = samples.count;
-      this.#runKey = key;
+      this.#setRunKey(key, keyStart, keyEnd);
       this.#runKeys = null;
       return true;
     }
-    if (this.#runKeys !== null) return addNew(this.#runKeys, key);
-    if (key > this.#runKey) {
-      this.#runKey = key;
+    if (this.#runKeys !== null) return addNew(this.#runKeys, key ?? samples.text.slice(keyStart, keyEnd));
+    if (this.#followsRunKey(nameEnd - nameStart, key, keyStart, keyEnd, samples.text)) {
+      this.#setRunKey(key, keyStart, keyEnd);
       return true;
     }
     this.#runKeys = keysOf(samples, this.#runStart);
-    return addNew(this.#runKeys, key);
+    return addNew(this.#runKeys, key ?? samples.text.slice(keyStart, keyEnd));
   }
+
+  #setRunKey(key: string | null, keyStart: number, keyEnd: number): void {
+    this.#runKey = key;
+    this.#runKeyStart = keyStart;
+    this.#runKeyEnd = keyEnd;
+  }
+
+  /** Whether the key sorts after the run's last one (as strings compare: by UTF-16 code units); both start with the run's name. */
+  #followsRunKey(nameLength: number, key: string | null, keyStart: number, keyEnd: number, text: string): boolean {
+    if (key === null && this.#runKey === null) return compareRanges(text, keyStart + nameLength, keyEnd, this.#runKeyStart + nameLength, this.#runKeyEnd) > 0;
+    // A run mixing spellings: rare, so both keys are compared as strings.
+    return (key ?? text.slice(keyStart, keyEnd)) > (this.#runKey ?? text.slice(this.#runKeyStart, this.#runKeyEnd));
+  }
+}
+
+/** Sign of the comparison of text[aStart, aEnd) with text[bStart, bEnd), as `<`/`>` on the two slices would order them. */
+function compareRanges(text: string, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
+  const aLength = aEnd - aStart;
+  const bLength = bEnd - bStart;
+  const common = aLength < bLength ? aLength : bLength;
+  for (let k = 0; k < common; k++) {
+    const difference = text.charCodeAt(aStart + k) - text.charCodeAt(bStart + k);
+    if (difference !== 0) return difference;
+  }
+  return aLength - bLength;
 }
 
 function keysOf(samples: SeriesKeys, from: number): Set<string> {

@@ -13,7 +13,7 @@
  * only after its condition has been false that long); the poller's flapping
  * quiet period is Alertmanager's `group_interval` (one notification per group
  * per 5 minutes, see alertmanager-config.ts); CPU is `rate()` over
- * `cpu_window`; "no data" is a series seen in the last hour that is absent
+ * `cpu_window`, at least four scrape intervals (rateWindowMs); "no data" is a series seen in the last hour that is absent
  * for `no_data_after` scrapes.
  */
 import { formatDuration, type MonitorConfig } from '@chroma-monitor/shared';
@@ -68,9 +68,22 @@ export function buildPrometheusRules(config: MonitorConfig): RulesDocument {
 
 const RESOURCE_SERIES = ['resource_memory_usage_ratio', 'resource_cpu_seconds_total', 'resource_disk_usage_ratio'];
 
+/** Scrape intervals a `rate()` range spans at least (Grafana's `$__rate_interval` rule: four, so one missed scrape still leaves samples). */
+export const RATE_RANGE_SCRAPES = 4;
+
+/**
+ * The range of the CPU rules' `rate()`: `cpu_window`, but never under four scrape intervals.
+ * A range holding fewer than two samples gives no rate at all, so with `cpu_window: 4s` and
+ * Prometheus scraping every 30 s the CPU rules could never fire. Prometheus is assumed to scrape
+ * at the poller's `interval`, as the "Service Down" rule's `for` already assumes.
+ */
+export function rateWindowMs(config: MonitorConfig): number {
+  return Math.max(config.alerting.cpuWindowMs, RATE_RANGE_SCRAPES * config.intervalMs);
+}
+
 function buildRuleGroups(config: MonitorConfig): RulesDocument {
   const { thresholds } = config;
-  const window = formatDuration(config.alerting.cpuWindowMs);
+  const window = formatDuration(rateWindowMs(config));
   const cpuRatio = `rate(resource_cpu_seconds_total[${window}]) / resource_cpu_limit_cores`;
   const downFor = formatDuration(config.intervalMs * 3);
   const noDataFor = formatDuration(config.intervalMs * config.alerting.noDataAfterScrapes);

@@ -8,7 +8,7 @@ const timeout = () => new Error('Query read timeout');
 
 function gate(clock: ManualClock, check: () => Promise<void>) {
   const logs: string[] = [];
-  const g = new ReachabilityGate({ check, clock, recheckMs: 5_000, redactor: new Redactor(['s3cret']), logger: { warn: (m) => logs.push(m) } });
+  const g = new ReachabilityGate({ check, clock, recheckMs: 5_000, redactor: new Redactor(['s3cret']), logger: { warn: (m) => logs.push(`warn ${m}`), info: (m) => logs.push(`info ${m}`) } });
   return { g, logs };
 }
 
@@ -54,7 +54,7 @@ describe('ReachabilityGate: one unanswered call, then every call fails at once u
     expect(checks).toBe(1);
     await g.recheck(); // single-flight: joins it or asks again
     expect(g.state).toEqual({ reachable: true, lastError: null });
-    expect(logs.at(-1)).toBe('store: database reachable again');
+    expect(logs.at(-1)).toBe('info store: database reachable again'); // the end of a problem is not itself a warning
     expect(await g.run(async () => ++ran)).toBe(1);
   });
 

@@ -50,7 +50,8 @@ export interface DispatcherOptions {
   /** Masks secrets in every log line and in health().lastError. */
   redactor: Redactor;
   /** One line per problem, already redacted. Repeated outbox problems are logged once until they heal. */
-  logger: { warn(message: string): void };
+  /** Problems at `warn`, their end at `info` when given (else `warn`). */
+  logger: { warn(message: string): void; info?(message: string): void };
   /** After the sender said ok: how many alerts the message carried, and whether it was grouped. */
   onSent?(count: number, reason: 'single' | 'grouped'): void;
   /** After every failed attempt, with its code (NOTIFY_RETRYABLE, NOTIFY_RATE_LIMITED, NOTIFY_PERMANENT). */
@@ -349,7 +350,7 @@ export class NotificationDispatcher {
   }
 
   #healed(use: OutboxUse): void {
-    if (this.#outboxErrors.delete(use)) this.#o.logger.warn(`notifier: outbox ${use} works again`);
+    if (this.#outboxErrors.delete(use)) (this.#o.logger.info ?? this.#o.logger.warn).call(this.#o.logger, `notifier: outbox ${use} works again`);
   }
 
   /** Redacts, then bounds (in that order: a cut secret no longer matches), logs and returns the message for health and the outbox. */

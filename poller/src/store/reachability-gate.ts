@@ -23,7 +23,8 @@ export interface ReachabilityGateOptions {
   /** Masks the URL's password in lastError and log lines. */
   redactor: Redactor;
   /** One line when the database stops answering, one when it answers again. */
-  logger: { warn(message: string): void };
+  /** A problem at `warn`, its end at `info` (an operator filtering on warnings sees what is wrong now). */
+  logger: { warn(message: string): void; info?(message: string): void };
 }
 
 /** The gate's view for /status and the store's health. */
@@ -83,7 +84,7 @@ export class ReachabilityGate {
       this.#lastCheckAt = monotonicOf(this.#o.clock);
       try {
         await this.#o.check();
-        if (this.#lastError !== null) this.#o.logger.warn('store: database reachable again');
+        if (this.#lastError !== null) (this.#o.logger.info ?? this.#o.logger.warn).call(this.#o.logger, 'store: database reachable again');
         this.#lastError = null;
         return true;
       } catch (error) {

@@ -5,6 +5,9 @@ import { rssOverScrapes } from './footprint-bench.js';
 import { breakdownTable, memoryProbe } from './memory-breakdown.js';
 import { median, table } from './lib.js';
 
+/** A difference in MB with its sign: "+2.9 MB", "−4.7 MB" (the service with the exporter can be the smaller one after a full GC). */
+const signedMb = (mb) => `${mb < 0 ? '−' : '+'}${Math.abs(mb).toFixed(1)} MB`;
+
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const GOAL_MB = 8;
 
@@ -49,7 +52,7 @@ export async function run({ quick }) {
     goals: [{
       id: 2,
       goal: `Embedding the exporter adds ≤ ${GOAL_MB} MB to a Node service (the same service without it)`,
-      figure: `+${idleAdded.toFixed(1)} MB idle, +${loadedAdded.toFixed(1)} MB after ${scrapes.toLocaleString('en')} scrapes, at most +${mostAdded.toFixed(1)} MB (after ${steps[added.indexOf(mostAdded)].toLocaleString('en')})`,
+      figure: `${signedMb(idleAdded)} idle, ${signedMb(loadedAdded)} after ${scrapes.toLocaleString('en')} scrapes, at most ${signedMb(mostAdded)} (after ${steps[added.indexOf(mostAdded)].toLocaleString('en')})`,
       peer: `the service without it: ${medianAt('without', 0).toFixed(1)} MB idle, ${medianAt('without', steps.length - 1).toFixed(1)} MB after`,
       ratio: `${(medianAt('with', 0) / medianAt('without', 0)).toFixed(2)}× idle, ${(medianAt('with', steps.length - 1) / medianAt('without', steps.length - 1)).toFixed(2)}× after`,
       rounds: `${rounds} round(s) of ${scrapes.toLocaleString('en')} scrapes`,
